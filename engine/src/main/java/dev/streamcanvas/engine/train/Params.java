@@ -32,10 +32,6 @@ public final class Params implements AutoCloseable {
 
     /** Weight initialised uniformly in +-sqrt(1/fanIn) * gain (PyTorch's default scale for gain 1). */
     NDArray uniform(String name, int fanIn, float gain, long... shape) {
-        return uniformScaled(name, fanIn, gain, shape);
-    }
-
-    private NDArray uniformScaled(String name, int fanIn, float gain, long... shape) {
         int n = (int) new Shape(shape).size();
         float bound = (float) (gain / Math.sqrt(fanIn));
         float[] v = new float[n];
