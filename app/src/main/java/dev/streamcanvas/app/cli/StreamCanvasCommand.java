@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             // one line per headless command
             AssignCommand.class,
+            TrainCommand.class,
         })
 public final class StreamCanvasCommand implements Callable<Integer> {
     @Override

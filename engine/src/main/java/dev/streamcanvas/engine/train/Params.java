@@ -96,6 +96,8 @@ public final class Params implements AutoCloseable {
 
     /** One Adam update from the accumulated gradients, which are then zeroed. Call outside a gradient collector. */
     public void adamStep(float lr, float beta1, float beta2, float eps, float clipNorm) {
+        // PyTorch's grad mode is per thread and on by default: in-place updates of leaves need it off
+        ai.djl.pytorch.jni.JniUtils.setGradMode(false);
         adamSteps++;
         for (Map.Entry<String, NDArray> e : weights.entrySet()) {
             adamM.computeIfAbsent(e.getKey(), k -> manager.zeros(e.getValue().getShape()));

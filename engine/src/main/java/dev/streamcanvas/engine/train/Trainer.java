@@ -162,6 +162,8 @@ public final class Trainer implements AutoCloseable {
 
     /** Runs (or continues) the training to the configured steps. */
     public Outcome run() throws IOException {
+        // PyTorch keeps grad mode per thread (on by default); gradients are recorded only inside collectors
+        ai.djl.pytorch.jni.JniUtils.setGradMode(false);
         Path ckpt = cfg.outDir().resolve(CHECKPOINT);
         if (cfg.resume() && Files.exists(ckpt)) {
             loadCheckpoint(ckpt);
@@ -405,8 +407,20 @@ public final class Trainer implements AutoCloseable {
     }
 
     private void measure(boolean quality) throws IOException {
-        double held = heldOutLoss();
-        listener.onHeldOutLoss(unetStepsDone, held);
+        double[] lastRow = history.isEmpty() ? null : history.get(history.size() - 1);
+        boolean sameStep = lastRow != null && (int) lastRow[0] == unetStepsDone;
+        double held;
+        if (sameStep) {
+            // this step's held-out loss is known already; only the quality metric is added
+            held = lastRow[1];
+            history.remove(history.size() - 1);
+            lossSum = lastRow[3] * Math.max(1, windowSteps);
+            assignSum = lastRow[4] * Math.max(1, windowSteps);
+            windowSteps = Math.max(1, windowSteps);
+        } else {
+            held = heldOutLoss();
+            listener.onHeldOutLoss(unetStepsDone, held);
+        }
         double fd = Double.NaN;
         if (quality && heldIdx.length >= 2) {
             int n = heldIdx.length;
@@ -514,7 +528,8 @@ public final class Trainer implements AutoCloseable {
         int s = cfg.model().imageSize();
         try (NDManager sm = manager.newSubManager()) {
             vae.params().lendTo(sm);
-            return vae.features(sm.create(images, new Shape(n, 3, s, s))).mean(new int[] {2, 3}).toFloatArray();
+            NDArray f = vae.features(sm.create(images, new Shape(n, 3, s, s)));       // [n, 2c, h, w]
+            return f.reshape(n, f.getShape().get(1), -1).mean(new int[] {2}).toFloatArray();
         }
     }
 
