@@ -3,6 +3,7 @@ package dev.streamcanvas.app.cli;
 import dev.streamcanvas.engine.train.ImageDecoder;
 import dev.streamcanvas.engine.train.ImageFolder;
 import dev.streamcanvas.engine.train.MicroSdConfig;
+import dev.streamcanvas.engine.train.OnnxExport;
 import dev.streamcanvas.engine.train.PngDecoder;
 import dev.streamcanvas.engine.train.TrainConfig;
 import dev.streamcanvas.engine.train.TrainListener;
@@ -85,6 +86,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue from the checkpoint in --out.")
     boolean resume;
 
+    @Option(names = "--export", paramLabel = "DIR", description = "After training, export an ONNX model folder (DESIGN section 3) here.")
+    Path export;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter o = spec.commandLine().getOut();
@@ -148,6 +152,10 @@ public final class TrainCommand implements Callable<Integer> {
                 o.println("cancelled; checkpoint in " + out + " (continue with --resume)");
                 o.flush();
                 return 130;
+            }
+            if (export != null) {
+                OnnxExport.export(trainer, export);
+                o.println("exported model folder " + export);
             }
             List<double[]> h = trainer.history();
             double[] last = h.get(h.size() - 1);

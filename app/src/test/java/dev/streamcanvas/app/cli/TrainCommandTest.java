@@ -47,10 +47,12 @@ class TrainCommandTest {
         StringWriter err = new StringWriter();
         int code = run(out, err, "--data", data.toString(), "--out", dir.resolve("run").toString(), "--assign", "knn:2",
                 "--size", "16", "--vae-channels", "8", "--unet-channels", "16", "--text-dim", "16", "--vae-steps", "2",
-                "--steps", "3", "--batch", "4", "--eval-every", "1", "--quality-every", "3", "--held-out", "2");
+                "--steps", "3", "--batch", "4", "--eval-every", "1", "--quality-every", "3", "--held-out", "2", "--export", dir.resolve("model").toString());
         assertThat(code).as(err.toString()).isEqualTo(0);
         assertThat(out.toString()).contains("10 images (1 skipped").contains("UNET [").contains("3/3").contains("done:");
         assertThat(Files.readAllLines(dir.resolve("run").resolve("metrics.csv"))).hasSize(4);
+        assertThat(dir.resolve("model/unet/model.onnx")).isRegularFile();
+        assertThat(dir.resolve("model/tokenizer/merges.txt")).isRegularFile();
     }
 
     @Test
