@@ -95,6 +95,9 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Train vanilla AND immiscible (exact, fp16 or knn:k) side by side in --out/vanilla and --out/immiscible, sharing the VAE; writes --out/curves.png and --out/comparison.md.")
     String compare;
 
+    @Option(names = "--plot-only", description = "With --compare: only redraw curves.png and comparison.md from the metrics.csv files in --out.")
+    boolean plotOnly;
+
     @Option(names = "--export", paramLabel = "DIR", description = "After training, export an ONNX model folder (DESIGN section 3) here.")
     Path export;
 
@@ -125,6 +128,21 @@ public final class TrainCommand implements Callable<Integer> {
                         "--assign must be none, exact, fp16 or knn:k, got '" + assign + "'");
             };
         }
+        if (plotOnly) {
+            if (compare == null) {
+                throw new ParameterException(spec.commandLine(), "--plot-only needs --compare MODE (for the label)");
+            }
+            List<double[]> v = ComparisonReport.readMetrics(out.resolve("vanilla").resolve("metrics.csv"));
+            List<double[]> i = ComparisonReport.readMetrics(out.resolve("immiscible").resolve("metrics.csv"));
+            String label = "immiscible (" + compare + ")";
+            ComparisonReport.writePlot(out.resolve("curves.png"), v, i, label);
+            String table = ComparisonReport.table(v, i, label);
+            dev.streamcanvas.engine.io.AtomicFiles.write(out.resolve("comparison.md"),
+                    table.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            o.print(table);
+            o.flush();
+            return 0;
+        }
         MicroSdConfig model;
         TrainConfig cfg;
         try {
@@ -144,7 +162,7 @@ public final class TrainCommand implements Callable<Integer> {
             }
             return runComparison(o, cfg, mode, k, folder);
         }
-        ConsoleProgress progress = new ConsoleProgress(o);
+        ConsoleProgress progress = new ConsoleProgress(o, "", out);
         CountDownLatch finished = new CountDownLatch(1);
         try (Trainer trainer = new Trainer(cfg, folder, progress)) {
             Thread hook = new Thread(() -> {
@@ -189,7 +207,7 @@ public final class TrainCommand implements Callable<Integer> {
     private int runComparison(PrintWriter o, TrainConfig cfg, TrainConfig.Assignment mode, int k, ImageFolder folder)
             throws IOException {
         CountDownLatch finished = new CountDownLatch(1);
-        try (TrainComparison c = new TrainComparison(cfg, mode, k, folder, name -> new ConsoleProgress(o, name))) {
+        try (TrainComparison c = new TrainComparison(cfg, mode, k, folder, name -> new ConsoleProgress(o, name, out.resolve(name)))) {
             Thread hook = new Thread(() -> {
                 c.cancel();
                 try {
@@ -221,7 +239,8 @@ public final class TrainCommand implements Callable<Integer> {
             String label = "immiscible (" + compare + ")";
             ComparisonReport.writePlot(out.resolve("curves.png"), v, i, label);
             String table = ComparisonReport.table(v, i, label);
-            java.nio.file.Files.writeString(out.resolve("comparison.md"), table);
+            dev.streamcanvas.engine.io.AtomicFiles.write(out.resolve("comparison.md"),
+                    table.getBytes(java.nio.charset.StandardCharsets.UTF_8));
             o.print(table);
             o.println("curves: " + out.resolve("curves.png"));
             o.flush();
@@ -246,9 +265,17 @@ public final class TrainCommand implements Callable<Integer> {
         }
 
         ConsoleProgress(PrintWriter out, String run) {
+            this(out, run, null);
+        }
+
+        /** With {@code sampleDir}, each quality measurement also writes a sample grid PNG there. */
+        ConsoleProgress(PrintWriter out, String run, Path sampleDir) {
             this.out = out;
             this.prefix = run.isEmpty() ? "" : run + " ";
+            this.sampleDir = sampleDir;
         }
+
+        private final Path sampleDir;
 
         @Override
         public void onStage(Stage s, int total) {
@@ -284,6 +311,36 @@ public final class TrainCommand implements Callable<Integer> {
             end();
             out.printf(Locale.ROOT, "%sstep %d: held-out loss %.4f, Frechet distance %.3f%n", prefix, step, heldOut, fd);
             out.flush();
+            if (sampleDir != null && argb.length > 0) {
+                try {
+                    writeGrid(sampleDir.resolve(String.format(Locale.ROOT, "samples-%05d.png", step)), argb, size);
+                } catch (IOException e) {
+                    out.println("could not write the sample grid: " + e.getMessage());
+                }
+            }
+        }
+
+        /** Up to 16 samples in a 4-wide grid, each scaled 2x. */
+        static void writeGrid(Path file, int[][] argb, int size) throws IOException {
+            int cols = Math.min(4, argb.length);
+            int rows = (argb.length + cols - 1) / cols;
+            int cell = 2 * size + 4;
+            java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(cols * cell, rows * cell,
+                    java.awt.image.BufferedImage.TYPE_INT_RGB);
+            for (int p = 0; p < img.getWidth() * img.getHeight(); p++) {
+                img.setRGB(p % img.getWidth(), p / img.getWidth(), 0xffffff);
+            }
+            for (int k = 0; k < argb.length; k++) {
+                int ox = (k % cols) * cell + 2;
+                int oy = (k / cols) * cell + 2;
+                for (int y = 0; y < 2 * size; y++) {
+                    for (int x = 0; x < 2 * size; x++) {
+                        img.setRGB(ox + x, oy + y, argb[k][(y / 2) * size + x / 2]);
+                    }
+                }
+            }
+            java.nio.file.Files.createDirectories(file.toAbsolutePath().getParent());
+            dev.streamcanvas.engine.io.AtomicFiles.write(file, os -> javax.imageio.ImageIO.write(img, "png", os));
         }
 
         void end() {
@@ -320,6 +377,29 @@ public final class TrainCommand implements Callable<Integer> {
         private ComparisonReport() {
         }
 
+        /** Reads a run's metrics.csv (step, held-out loss, Frechet distance or empty, train loss, assign ms). */
+        static List<double[]> readMetrics(Path file) throws IOException {
+            List<double[]> rows = new java.util.ArrayList<>();
+            List<String> lines;
+            try {
+                lines = java.nio.file.Files.readAllLines(file);
+            } catch (java.nio.file.NoSuchFileException e) {
+                throw new IOException(file + ": not found (expected the metrics of a finished or running run)", e);
+            }
+            for (int n = 1; n < lines.size(); n++) {
+                String[] f = lines.get(n).split(",", -1);
+                if (f.length != 5) {
+                    throw new IOException(file + ":" + (n + 1) + ": expected 5 comma-separated fields, found " + f.length);
+                }
+                double[] r = new double[5];
+                for (int k = 0; k < 5; k++) {
+                    r[k] = f[k].isEmpty() ? Double.NaN : Double.parseDouble(f[k]);
+                }
+                rows.add(r);
+            }
+            return rows;
+        }
+
         static String table(List<double[]> v, List<double[]> i, String label) {
             StringBuilder sb = new StringBuilder();
             sb.append("| step | vanilla held-out loss | ").append(label).append(" held-out loss | vanilla FD | ")
@@ -351,9 +431,9 @@ public final class TrainCommand implements Callable<Integer> {
                 panel(g, w / 2, "Frechet distance, VAE-encoder features", v, i, 2, w / 2, h);
                 g.setFont(g.getFont().deriveFont(13f));
                 g.setColor(VANILLA);
-                g.drawString("vanilla", 70, h - 12);
+                g.drawString("vanilla", w / 2 - 230, 18);
                 g.setColor(IMMISCIBLE);
-                g.drawString(label, 150, h - 12);
+                g.drawString(label, w / 2 - 165, 18);
             } finally {
                 g.dispose();
             }
@@ -382,6 +462,7 @@ public final class TrainCommand implements Callable<Integer> {
                 }
             }
             g.setColor(java.awt.Color.BLACK);
+            g.setStroke(new java.awt.BasicStroke(1f));
             g.setFont(g.getFont().deriveFont(13f));
             g.drawString(title, left, 18);
             g.drawRect(left, top, right - left, bottom - top);

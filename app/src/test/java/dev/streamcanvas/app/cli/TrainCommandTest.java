@@ -58,7 +58,7 @@ class TrainCommandTest {
     @Test
     void compareTrainsBothRunsAndWritesCurvesAndTable() throws Exception {
         Path data = Files.createDirectories(dir.resolve("data"));
-        for (int i = 0; i < 8; i++) {
+        for (int i = 0; i < 10; i++) { // 10 images: 2 held out, enough for the quality metric
             java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(16, 16, java.awt.image.BufferedImage.TYPE_INT_ARGB);
             for (int y = 0; y < 16; y++) {
                 for (int x = 0; x < 16; x++) {
@@ -79,6 +79,15 @@ class TrainCommandTest {
         assertThat(dir.resolve("cmp/vanilla/metrics.csv")).isRegularFile();
         assertThat(dir.resolve("cmp/immiscible/metrics.csv")).isRegularFile();
         assertThat(Files.readString(dir.resolve("cmp/comparison.md"))).contains("| 4 |");
+        assertThat(javax.imageio.ImageIO.read(dir.resolve("cmp/immiscible/samples-00004.png").toFile()).getWidth())
+                .isEqualTo(2 * (2 * 16 + 4));
+        // redrawing from the metrics files gives the same table
+        String table = Files.readString(dir.resolve("cmp/comparison.md"));
+        Files.delete(dir.resolve("cmp/curves.png"));
+        assertThat(run(new StringWriter(), new StringWriter(), "--data", data.toString(), "--out",
+                dir.resolve("cmp").toString(), "--compare", "fp16", "--plot-only")).isEqualTo(0);
+        assertThat(dir.resolve("cmp/curves.png")).isRegularFile();
+        assertThat(Files.readString(dir.resolve("cmp/comparison.md"))).isEqualTo(table);
     }
 
     @Test

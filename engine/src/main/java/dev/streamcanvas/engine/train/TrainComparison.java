@@ -5,7 +5,8 @@ import java.nio.file.Path;
 import java.util.function.Function;
 
 /**
- * Vanilla versus immiscible, side by side on one thread: both runs share one VAE (trained by the vanilla run),
+ * Vanilla versus immiscible, side by side on one thread: both runs share one VAE (trained by the vanilla run,
+ * or taken from {@code base.vaeFrom()} when given),
  * the seed, the data order and the noise draws, and are advanced in turns of {@code chunk} UNet steps so that
  * a UI can draw both curves as they grow. Run folders: {@code base.outDir()/vanilla} and
  * {@code base.outDir()/immiscible}. Control methods may be called from any thread.
@@ -30,8 +31,9 @@ public final class TrainComparison implements AutoCloseable {
         }
         Path vDir = base.outDir().resolve(VANILLA);
         Path iDir = base.outDir().resolve(IMMISCIBLE);
-        vanilla = new Trainer(base.withOutDir(vDir).withAssignment(TrainConfig.Assignment.NONE, k).withVaeFrom(null),
-                data, listeners.apply(VANILLA));
+        // the vanilla run trains the shared VAE, unless the base config names one to reuse
+        vanilla = new Trainer(base.withOutDir(vDir).withAssignment(TrainConfig.Assignment.NONE, k), data,
+                listeners.apply(VANILLA));
         Trainer imm = null;
         try {
             imm = new Trainer(base.withOutDir(iDir).withAssignment(mode, k).withVaeFrom(vDir), data,
