@@ -431,9 +431,9 @@ public final class TrainCommand implements Callable<Integer> {
                 panel(g, w / 2, "Frechet distance, VAE-encoder features", v, i, 2, w / 2, h);
                 g.setFont(g.getFont().deriveFont(13f));
                 g.setColor(VANILLA);
-                g.drawString("vanilla", w / 2 - 230, 18);
+                g.drawString("\u2014 vanilla", 60, h - 4);
                 g.setColor(IMMISCIBLE);
-                g.drawString(label, w / 2 - 165, 18);
+                g.drawString("\u2014 " + label, 150, h - 4);
             } finally {
                 g.dispose();
             }
@@ -448,7 +448,7 @@ public final class TrainCommand implements Callable<Integer> {
             int left = x0 + 60;
             int right = x0 + w - 20;
             int top = 30;
-            int bottom = h - 50;
+            int bottom = h - 56;
             double maxStep = 1;
             double lo = Double.POSITIVE_INFINITY;
             double hi = Double.NEGATIVE_INFINITY;
