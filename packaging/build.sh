@@ -6,7 +6,8 @@
 #   packaging/build.sh [--type TYPE] [--cuda] [--skip-maven] [--no-training] [--dest DIR]
 #
 #   --type TYPE     app-image | deb | rpm | msi | exe | dmg | pkg   (default: deb on Linux, msi on Windows, dmg on macOS)
-#   --cuda          CUDA variant: builds with -Pcuda (ONNX Runtime GPU; needs the user's CUDA 12 + cuDNN 9)
+#   --cuda          CUDA variant: builds with -Pcuda (ONNX Runtime GPU; needs the user's CUDA 12 + cuDNN 9);
+#                   with --skip-maven the variant follows the ONNX Runtime jar found in app/target/lib
 #   --skip-maven    use the existing app/target build (as `mvn -Ppackage` and .ci/package-test do)
 #   --no-training   leave out the PyTorch native library (~200 MB); the training tab then reports it missing
 #   --dest DIR      where the app-image and installer go (default packaging/target/<variant>/out)
@@ -18,7 +19,7 @@ set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 pkg="$repo/packaging"
 
-type="" variant="cpu" skip_maven=0 training=1 dest=""
+type="" variant="" skip_maven=0 training=1 dest=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --type) type="$2"; shift 2 ;;
@@ -54,6 +55,7 @@ jdk_version="$("$jdk_home/bin/java" -XshowSettings:properties -version 2>&1 | se
 # --- Maven build --------------------------------------------------------------------------------------------------
 t_start=$(date +%s)
 if [ "$skip_maven" = 0 ]; then
+  variant="${variant:-cpu}"
   profile=""; [ "$variant" = cuda ] && profile="-Pcuda"
   echo "build.sh: mvn -B -q -DskipTests $profile install"
   (cd "$repo" && mvn -B -q -DskipTests $profile install)
@@ -66,6 +68,7 @@ lib="$repo/app/target/lib"
 
 # The two variants must not be mixed: the class path holds exactly one ONNX Runtime build.
 has_gpu=0; ls "$lib"/onnxruntime_gpu-*.jar >/dev/null 2>&1 && has_gpu=1
+if [ -z "$variant" ]; then variant=cpu; [ "$has_gpu" = 1 ] && variant=cuda; fi
 if [ "$variant" = cuda ] && [ "$has_gpu" = 0 ]; then echo "build.sh: --cuda but app/target/lib has no onnxruntime_gpu jar (build with -Pcuda)" >&2; exit 4; fi
 if [ "$variant" = cpu ] && [ "$has_gpu" = 1 ]; then echo "build.sh: app/target/lib has onnxruntime_gpu: pass --cuda or rebuild without -Pcuda" >&2; exit 4; fi
 
@@ -207,7 +210,8 @@ if [ "$type" != app-image ]; then
     *) echo "build.sh: unknown --type '$type'" >&2; exit 2 ;;
   esac
   echo "build.sh: jpackage --type $type"
-  "$JPACKAGE" "${inst[@]}"
+  # dpkg-deb's default xz gains ~10% on this payload (mostly compressed jars) for ~20x the time: gzip unless asked
+  DPKG_DEB_COMPRESSOR_TYPE="${DPKG_DEB_COMPRESSOR_TYPE:-gzip}" "$JPACKAGE" "${inst[@]}"
   # the CUDA variant carries the same package name (they replace each other); its file says which it is
   if [ "$variant" = cuda ]; then
     for f in "$dest"/streamcanvas_*.deb "$dest"/streamcanvas-*.rpm "$dest"/StreamCanvas-*.msi "$dest"/StreamCanvas-*.exe "$dest"/StreamCanvas-*.dmg; do
