@@ -23,11 +23,12 @@ type="" variant="" skip_maven=0 training=1 dest=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --type) type="$2"; shift 2 ;;
+    --type=*) type="${1#--type=}"; shift ;;
     --cuda) variant="cuda"; shift ;;
     --skip-maven) skip_maven=1; shift ;;
     --no-training) training=0; shift ;;
     --dest) dest="$2"; shift 2 ;;
-    -h|--help) sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) echo "build.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
