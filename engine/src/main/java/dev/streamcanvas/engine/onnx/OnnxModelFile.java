@@ -171,7 +171,10 @@ public final class OnnxModelFile {
             cis.setSizeLimit(Integer.MAX_VALUE);
             model = ModelProto.parseFrom(cis);
         } catch (InvalidProtocolBufferException e) {
-            String why = e.getMessage() != null && e.getMessage().contains("ended unexpectedly")
+            // a truncated ONNX file still begins like one: the part read so far has an IR version
+            boolean startedLikeOnnx = e.getUnfinishedMessage() instanceof ModelProto partial
+                    && partial.getIrVersion() > 0;
+            String why = startedLikeOnnx && e.getMessage() != null && e.getMessage().contains("ended unexpectedly")
                     ? "the file is truncated (it ends in the middle of the model)"
                     : "the file is not an ONNX model (it does not parse as an ONNX ModelProto)";
             throw new OnnxFormatException(file, why, e);
