@@ -51,6 +51,7 @@ public final class OnnxGraph implements AutoCloseable {
     private final List<TensorInfo> outputs;
     private final RuntimeStatus status;
     private boolean closed;
+    private static boolean djlEngineStarted;
 
     private OnnxGraph(Path file, OrtEnvironment environment, OrtSession session, OrtSession.SessionOptions options,
             RuntimeStatus status) throws OrtException, ModelLoadException {
@@ -76,7 +77,7 @@ public final class OnnxGraph implements AutoCloseable {
         } catch (OnnxFormatException e) {
             throw new ModelLoadException(e.getMessage(), e);
         }
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtEnvironment env = sharedEnvironment();
         String fallback = "";
         Device active = Device.CPU;
         if (device != Device.CPU) {
@@ -102,6 +103,26 @@ public final class OnnxGraph implements AutoCloseable {
         } catch (OrtException e) {
             throw new ModelLoadException(file + ": ONNX Runtime cannot load the model: " + firstLine(e.getMessage()), e);
         }
+    }
+
+    /**
+     * The process-wide ORT environment, created through DJL's OnnxRuntime engine so that DJL and this class share
+     * it: DJL's engine creates the environment with global thread-pool options and fails if a plain
+     * {@code OrtEnvironment.getEnvironment()} call came first. Code that needs the environment should take it
+     * from here (or from {@link #environment()}), never create it directly.
+     */
+    public static OrtEnvironment sharedEnvironment() {
+        synchronized (OnnxGraph.class) {
+            if (!djlEngineStarted) {
+                djlEngineStarted = true;
+                try {
+                    ai.djl.engine.Engine.getEngine("OnnxRuntime");
+                } catch (RuntimeException | LinkageError e) {
+                    LOG.warn("DJL's OnnxRuntime engine did not start ({}); using ONNX Runtime directly", e.toString());
+                }
+            }
+        }
+        return OrtEnvironment.getEnvironment();
     }
 
     private static OnnxGraph create(Path file, OrtEnvironment env, Device device, RuntimeStatus status)

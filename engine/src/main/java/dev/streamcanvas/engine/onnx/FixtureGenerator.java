@@ -57,7 +57,7 @@ import java.util.SplittableRandom;
  */
 public final class FixtureGenerator {
     public static final float SCALING_FACTOR = 0.18215f;
-    /** Number of BPE merges learned for the fixture tokenizer. */
+    /** Most BPE merges learned for the fixture tokenizer (the fixed corpus runs out at 173). */
     public static final int MERGES = 200;
     private static final long EXTERNAL_THRESHOLD = 1024;
     private static final String BATCH = "batch_size";
