@@ -336,8 +336,8 @@ public final class FixtureGenerator {
 
         Map<String, Object> scheduler = new LinkedHashMap<>();
         scheduler.put("_class_name", "LCMScheduler");
-        scheduler.put("beta_start", 0.00085);
-        scheduler.put("beta_end", 0.012);
+        scheduler.put("beta_start", new java.math.BigDecimal("0.00085"));
+        scheduler.put("beta_end", new java.math.BigDecimal("0.012"));
         scheduler.put("beta_schedule", "scaled_linear");
         scheduler.put("num_train_timesteps", 1000);
         scheduler.put("original_inference_steps", 50);
