@@ -289,27 +289,26 @@ public final class OnnxModelFile {
 
     /** Resolves an external data location, refusing anything that leaves the model's folder. */
     private static Path resolveInside(Path file, Path dir, String location, String what) throws OnnxFormatException {
-        String escape = " of " + what + " escapes the model folder " + dir
-                + " (external data must be a file inside the model's folder)";
+        String loc = "external data location '" + location + "' of " + what;
+        String escape = ": it escapes the model folder " + dir + " (external data must be a file inside the model's folder)";
         Path rel;
         try {
             rel = Path.of(location);
         } catch (InvalidPathException e) {
-            throw new OnnxFormatException(file, "external data location '" + location + "' of " + what
-                    + " is not a valid path");
+            throw new OnnxFormatException(file, loc + " is not a valid path");
         }
         boolean driveOrRoot = location.startsWith("/") || location.startsWith("\\") || location.matches("^[A-Za-z]:.*");
         if (rel.isAbsolute() || driveOrRoot) {
-            throw new OnnxFormatException(file, "external data location '" + location + "' is absolute and" + escape);
+            throw new OnnxFormatException(file, loc + " is an absolute path" + escape);
         }
         for (Path part : rel) {
             if (part.toString().equals("..") || part.toString().contains("..\\")) {
-                throw new OnnxFormatException(file, "external data location '" + location + "' contains '..' and" + escape);
+                throw new OnnxFormatException(file, loc + " contains '..'" + escape);
             }
         }
         Path resolved = dir.resolve(rel).normalize();
         if (!resolved.startsWith(dir.normalize())) {
-            throw new OnnxFormatException(file, "external data location '" + location + "'" + escape);
+            throw new OnnxFormatException(file, loc + escape);
         }
         Path real;
         Path realDir;
@@ -323,8 +322,7 @@ public final class OnnxModelFile {
             throw new OnnxFormatException(resolved, "cannot resolve external data file: " + e.getMessage(), e);
         }
         if (!real.startsWith(realDir)) {
-            throw new OnnxFormatException(file, "external data location '" + location + "' is a symbolic link to "
-                    + real + " and" + escape);
+            throw new OnnxFormatException(file, loc + " is a symbolic link to " + real + escape);
         }
         if (!Files.isRegularFile(real)) {
             throw new OnnxFormatException(resolved, "external data of " + what + " is not a regular file");

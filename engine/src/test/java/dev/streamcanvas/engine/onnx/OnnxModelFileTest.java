@@ -108,7 +108,9 @@ class OnnxModelFileTest {
         Path file = withExternalLocation(outside.toString());
         assertThatThrownBy(() -> OnnxModelFile.read(file)).isInstanceOf(OnnxFormatException.class)
                 .hasMessageStartingWith(file.toString())
-                .hasMessageContaining("is absolute and of tensor 'conv.weight' escapes the model folder");
+                .hasMessage(file + ": external data location '" + outside + "' of tensor 'conv.weight' is an absolute path: "
+                        + "it escapes the model folder " + file.getParent().toAbsolutePath()
+                        + " (external data must be a file inside the model's folder)");
     }
 
     @Test
@@ -117,7 +119,7 @@ class OnnxModelFileTest {
         Files.write(tmp.resolve("models/secret.bin"), new byte[4096]);
         assertThatThrownBy(() -> OnnxModelFile.read(file)).isInstanceOf(OnnxFormatException.class)
                 .hasMessageStartingWith(file.toString())
-                .hasMessageContaining("'../secret.bin' contains '..'")
+                .hasMessageContaining("external data location '../secret.bin' of tensor 'conv.weight' contains '..': it")
                 .hasMessageContaining("escapes the model folder");
     }
 
@@ -129,7 +131,7 @@ class OnnxModelFileTest {
         Files.createSymbolicLink(file.resolveSibling("weights.bin"), outside);
         assertThatThrownBy(() -> OnnxModelFile.read(file)).isInstanceOf(OnnxFormatException.class)
                 .hasMessageStartingWith(file.toString())
-                .hasMessageContaining("is a symbolic link to " + outside.toRealPath())
+                .hasMessageContaining("'weights.bin' of tensor 'conv.weight' is a symbolic link to " + outside.toRealPath() + ": it")
                 .hasMessageContaining("escapes the model folder");
         // and the runtime loader refuses it the same way, before ONNX Runtime sees the file
         assertThatThrownBy(() -> OnnxGraph.load(file, Device.CPU)).isInstanceOf(ModelLoadException.class)
