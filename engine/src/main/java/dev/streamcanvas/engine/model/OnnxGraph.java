@@ -71,6 +71,17 @@ public final class OnnxGraph implements AutoCloseable {
      * @throws ModelLoadException naming the file when it is missing, unsafe, malformed or ORT refuses it
      */
     public static OnnxGraph load(Path onnxFile, Device device) throws ModelLoadException {
+        return load(onnxFile, device, 0);
+    }
+
+    /**
+     * Like {@link #load(Path, Device)} with the number of intra-op threads ONNX Runtime may use for this session
+     * (0 = ORT's default, one per core); benchmarks on shared machines pin it.
+     */
+    public static OnnxGraph load(Path onnxFile, Device device, int intraOpThreads) throws ModelLoadException {
+        if (intraOpThreads < 0) {
+            throw new IllegalArgumentException("intraOpThreads must be >= 0, got " + intraOpThreads);
+        }
         Path file = onnxFile.toAbsolutePath().normalize();
         try {
             OnnxModelFile.read(file);
@@ -88,7 +99,7 @@ public final class OnnxGraph implements AutoCloseable {
                         + " (available: " + available + "); running on CPU. To use the GPU, " + GPU_HINT + ".";
             } else {
                 try {
-                    OnnxGraph g = create(file, env, device, new RuntimeStatus(device, device, ""));
+                    OnnxGraph g = create(file, env, device, intraOpThreads, new RuntimeStatus(device, device, ""));
                     LOG.info("{}: running on {}", file, device);
                     return g;
                 } catch (OrtException e) {
@@ -99,7 +110,7 @@ public final class OnnxGraph implements AutoCloseable {
             LOG.warn("{}: {}", file.getFileName(), fallback);
         }
         try {
-            return create(file, env, active, new RuntimeStatus(device, active, fallback));
+            return create(file, env, active, intraOpThreads, new RuntimeStatus(device, active, fallback));
         } catch (OrtException e) {
             throw new ModelLoadException(file + ": ONNX Runtime cannot load the model: " + firstLine(e.getMessage()), e);
         }
@@ -125,12 +136,15 @@ public final class OnnxGraph implements AutoCloseable {
         return OrtEnvironment.getEnvironment();
     }
 
-    private static OnnxGraph create(Path file, OrtEnvironment env, Device device, RuntimeStatus status)
-            throws OrtException, ModelLoadException {
+    private static OnnxGraph create(Path file, OrtEnvironment env, Device device, int intraOpThreads,
+            RuntimeStatus status) throws OrtException, ModelLoadException {
         OrtSession.SessionOptions opts = new OrtSession.SessionOptions();
         OrtSession session = null;
         try {
             opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            if (intraOpThreads > 0) {
+                opts.setIntraOpNumThreads(intraOpThreads);
+            }
             if (device == Device.TENSORRT) {
                 opts.addTensorrt(0);
                 opts.addCUDA(0);

@@ -51,6 +51,24 @@ class ModelFolderTest {
     }
 
     @Test
+    void aSymbolicSequenceLengthAsOptimumExportsItTakesLFromTheTokenizer() throws Exception {
+        Path dir = tmp.resolve("m");
+        FixtureSpec spec = FixtureSpec.defaults().withText(32, 16);
+        FixtureGenerator.write(dir, spec);
+        var g = new dev.streamcanvas.engine.onnx.GraphBuilder("text_encoder");
+        var ids = g.input("input_ids", ElementType.INT64, "batch_size", "sequence_length");
+        var hidden = g.expand(g.unsqueeze(g.cast(ids, ElementType.FLOAT32), 2),
+                g.concat(0, g.shape(ids), g.longs(32)));
+        g.output(hidden, "last_hidden_state", "batch_size", "sequence_length", 32);
+        g.output(g.reduceMean(hidden, false, 1), "pooler_output", "batch_size", 32);
+        OnnxModelFile.write(g.build(), dir.resolve("text_encoder/model.onnx"));
+        ModelFolder.Report r = ModelFolder.check(dir);
+        assertThat(r.problems()).isEmpty();
+        assertThat(r.contract().orElseThrow().seqLen()).isEqualTo(16);
+        assertThat(r.contract().orElseThrow().idsType()).isEqualTo(ElementType.INT64);
+    }
+
+    @Test
     void aMissingGraphAndMissingTokenizerFilesAreNamed() throws Exception {
         Path dir = tmp.resolve("m");
         FixtureGenerator.write(dir, FixtureSpec.defaults());

@@ -65,6 +65,15 @@ class OnnxGraphTest {
     }
 
     @Test
+    void aPinnedThreadCountStillRunsAndANegativeOneIsRefused() throws Exception {
+        try (OnnxGraph te = OnnxGraph.load(fixture.resolve("text_encoder/model.onnx"), Device.CPU, 1)) {
+            assertThat(te.outputs()).extracting(TensorInfo::name).containsExactly("last_hidden_state");
+        }
+        assertThatThrownBy(() -> OnnxGraph.load(fixture.resolve("text_encoder/model.onnx"), Device.CPU, -1))
+                .hasMessageContaining("intraOpThreads must be >= 0, got -1");
+    }
+
+    @Test
     void closeIsIdempotentAndTheSessionIsGoneAfterwards() throws Exception {
         OnnxGraph g = OnnxGraph.load(fixture.resolve("text_encoder/model.onnx"), Device.CPU);
         g.close();
