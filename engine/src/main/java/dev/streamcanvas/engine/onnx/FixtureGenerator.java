@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.streamcanvas.engine.io.AtomicFiles;
 import dev.streamcanvas.engine.model.ElementType;
 import dev.streamcanvas.engine.onnx.FixtureSpec.Precision;
-import dev.streamcanvas.engine.onnx.FixtureSpec.Timestep;
 import dev.streamcanvas.engine.onnx.FixtureSpec.VaeOutput;
 import dev.streamcanvas.engine.onnx.FixtureSpec.Weights;
 import dev.streamcanvas.engine.onnx.proto.OnnxProtos.ModelProto;
@@ -396,10 +395,5 @@ public final class FixtureGenerator {
         fixture.put("padding", spec.padding().name());
         fixture.put("external_data", spec.externalData());
         writeJson(dir.resolve("fixture_spec.json"), fixture);
-    }
-
-    /** True for a timestep input carried as float (FLOAT or FLOAT_SCALAR). */
-    static boolean floatTimestep(FixtureSpec spec) {
-        return spec.timestep() != Timestep.INT64;
     }
 }

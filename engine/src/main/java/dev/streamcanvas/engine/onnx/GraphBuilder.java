@@ -110,6 +110,11 @@ public final class GraphBuilder {
         return initializer(Tensors.int64s(name, dims, data));
     }
 
+    /** An INT32 initializer. */
+    public Value initializer(String name, long[] dims, int[] data) {
+        return initializer(Tensors.int32s(name, dims, data));
+    }
+
     /** Adds a ready-made tensor as initializer (its name must be unique). */
     public Value initializer(TensorProto tensor) {
         claim(tensor.getName());
@@ -424,6 +429,27 @@ public final class GraphBuilder {
         String out = fresh(opType);
         graph.addNode(node(opType, ins, List.of(out), attrs));
         return new Value(out, outType, this);
+    }
+
+    /** Any op with several outputs, one element type per output. */
+    public Value[] ops(String opType, List<ElementType> outTypes, List<Value> inputs, AttributeProto... attrs) {
+        List<String> ins = new ArrayList<>();
+        for (Value v : inputs) {
+            if (v == null) {
+                ins.add("");
+            } else {
+                check(v);
+                ins.add(v.name());
+            }
+        }
+        List<String> outs = new ArrayList<>();
+        Value[] result = new Value[outTypes.size()];
+        for (int i = 0; i < result.length; i++) {
+            outs.add(fresh(opType));
+            result[i] = new Value(outs.get(i), outTypes.get(i), this);
+        }
+        graph.addNode(node(opType, ins, outs, attrs));
+        return result;
     }
 
     private Value op(String opType, ElementType outType, Value... inputs) {

@@ -169,6 +169,9 @@ class GraphBuilderTest {
         g.output(g.gelu(vi), "gelu", "n", 5);
         g.output(g.silu(vi), "silu", "n", 5);
         g.output(g.cast(g.cast(vi, ElementType.FLOAT16), ElementType.FLOAT32), "f16", "n", 5);
+        Value[] top = g.ops("TopK", java.util.List.of(ElementType.FLOAT32, ElementType.INT64),
+                java.util.List.of(vi, g.initializer("k", new long[] {1}, new long[] {1})), GraphBuilder.attr("axis", 1L));
+        g.output(top[1], "argmax", "n", 1);
         Map<String, Out> out = run(g, Map.of("v", new In(v, 2, 5)));
 
         double[] rot = new double[10];
@@ -213,6 +216,13 @@ class GraphBuilderTest {
         assertClose(out.get("gelu").data(), gelu, 1e-6);
         assertClose(out.get("silu").data(), silu, 1e-6);
         assertClose(out.get("f16").data(), f16, 0);
+        for (int n = 0; n < 2; n++) {
+            int best = 0;
+            for (int i = 1; i < 5; i++) {
+                best = v[n * 5 + i] > v[n * 5 + best] ? i : best;
+            }
+            assertThat(out.get("argmax").data()[n]).isEqualTo(best);
+        }
     }
 
     @Test
