@@ -36,7 +36,7 @@ import java.util.Set;
 public final class GraphBuilder {
     /** The default opset: LayerNormalization is in, ReduceMean still takes axes as an attribute. */
     public static final int DEFAULT_OPSET = 17;
-    /** IR version written with the default opset (IR 8 goes with opset 17). */
+    /** IR version written with the default opset (IR 8 goes with opsets up to 18). */
     public static final int IR_VERSION = 8;
 
     private final String graphName;
@@ -158,13 +158,21 @@ public final class GraphBuilder {
     /** The finished model (default domain at {@link #opset()}). */
     public ModelProto build() {
         return ModelProto.newBuilder()
-                .setIrVersion(IR_VERSION)
+                .setIrVersion(irVersion(opset))
                 .setProducerName("streamcanvas")
                 .setProducerVersion("0.1")
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(opset))
                 .addAllMetadataProps(metadata)
                 .setGraph(graph.clone().setName(graphName))
                 .build();
+    }
+
+    /** The IR version that introduced {@code opset} (8 up to opset 18, 9 for 19-20, 10 for 21-22, 11 for 23). */
+    static int irVersion(int opset) {
+        if (opset <= 18) {
+            return IR_VERSION;
+        }
+        return opset <= 20 ? 9 : opset <= 22 ? 10 : 11;
     }
 
     // ---- elementwise --------------------------------------------------------------------------------------

@@ -270,6 +270,18 @@ class GraphBuilderTest {
         assertClose(out.get("up").data(), up, 0);
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {13, 17, 18, 21})
+    void reduceMeanAndSplitWorkAcrossOpsetsWhereTheirSignatureChanged(int opset) throws Exception {
+        GraphBuilder g = new GraphBuilder("opset" + opset, opset);
+        Value x = g.input("x", ElementType.FLOAT32, 2, 4);
+        g.output(g.reduceMean(x, false, 1), "mean", 2);
+        g.output(g.split(x, 1, 1, 3)[0], "first", 2, 1);
+        Map<String, Out> out = run(g, Map.of("x", new In(new double[] {1, 2, 3, 6, -1, -2, -3, -6}, 2, 4)));
+        assertClose(out.get("mean").data(), new double[] {3, -3}, 0);
+        assertClose(out.get("first").data(), new double[] {1, -1}, 0);
+    }
+
     @Test
     void misuseIsReportedWithTheName() {
         GraphBuilder g = new GraphBuilder("dup");
