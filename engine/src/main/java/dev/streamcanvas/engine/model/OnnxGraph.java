@@ -50,7 +50,7 @@ public final class OnnxGraph implements AutoCloseable {
     private final List<TensorInfo> inputs;
     private final List<TensorInfo> outputs;
     private final RuntimeStatus status;
-    private boolean closed;
+    private volatile boolean closed;
     private static boolean djlEngineStarted;
 
     private OnnxGraph(Path file, OrtEnvironment environment, OrtSession session, OrtSession.SessionOptions options,

@@ -91,6 +91,29 @@ public final class FixtureGenerator {
         return new FixtureGenerator(spec).buildVaeDecoder();
     }
 
+    /** Reads back the {@code fixture_spec.json} a fixture folder was written with. */
+    public static FixtureSpec readSpec(Path dir) throws IOException {
+        Path file = dir.resolve("fixture_spec.json");
+        com.fasterxml.jackson.databind.JsonNode n = json().readTree(file.toFile());
+        for (String key : List.of("width", "height", "vae_factor", "text_dim", "seq_len", "ids", "timestep",
+                "vae_output", "timestep_cond", "precision", "weights", "channels", "seed", "padding", "external_data")) {
+            if (n == null || !n.hasNonNull(key)) {
+                throw new IOException(file + ": missing field '" + key + "' (not a fixture spec of this version)");
+            }
+        }
+        try {
+            return new FixtureSpec(n.get("width").asInt(), n.get("height").asInt(), n.get("vae_factor").asInt(),
+                    n.get("text_dim").asInt(), n.get("seq_len").asInt(),
+                    FixtureSpec.Ids.valueOf(n.get("ids").asText()), FixtureSpec.Timestep.valueOf(n.get("timestep").asText()),
+                    VaeOutput.valueOf(n.get("vae_output").asText()), n.get("timestep_cond").asInt(),
+                    Precision.valueOf(n.get("precision").asText()), Weights.valueOf(n.get("weights").asText()),
+                    n.get("channels").asInt(), n.get("seed").asLong(),
+                    FixtureSpec.Padding.valueOf(n.get("padding").asText()), n.get("external_data").asBoolean());
+        } catch (IllegalArgumentException e) {
+            throw new IOException(file + ": invalid fixture spec: " + e.getMessage(), e);
+        }
+    }
+
     private void writeAll(Path dir) throws IOException {
         Files.createDirectories(dir);
         ClipVocabulary vocab = ClipVocabulary.learn(MERGES);

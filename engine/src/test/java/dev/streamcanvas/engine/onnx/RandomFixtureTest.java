@@ -53,6 +53,7 @@ class RandomFixtureTest {
     void everyGraphRunsWithTheDeclaredShapes(String label, FixtureSpec spec) throws Exception {
         Path dir = tmp.resolve("f");
         FixtureGenerator.write(dir, spec);
+        assertThat(FixtureGenerator.readSpec(dir)).isEqualTo(spec);
         if (spec.externalData()) {
             assertThat(dir.resolve("unet/model.onnx_data")).exists();
         }
