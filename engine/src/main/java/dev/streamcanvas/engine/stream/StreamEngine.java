@@ -280,6 +280,13 @@ public final class StreamEngine implements AutoCloseable {
 
     private void applyNow(StreamSettings s) {
         if (model != null) {
+            int[] fixed = model.fixedSize();
+            if (fixed != null && (fixed[0] != s.width() || fixed[1] != s.height())) {
+                report("settings", new IllegalArgumentException("model " + model.name() + " runs only at "
+                        + fixed[0] + "x" + fixed[1] + " (its VAE graphs have fixed shapes), not at " + s.width() + "x"
+                        + s.height()));
+                return;
+            }
             int f = model.codec().factor();
             if (s.width() % f != 0 || s.height() % f != 0) {
                 report("settings", new IllegalArgumentException("size " + s.width() + "x" + s.height()
@@ -332,6 +339,10 @@ public final class StreamEngine implements AutoCloseable {
         StreamPipeline p = new StreamPipeline(m.schedule(), m.denoiser(), m.prompts(),
                 prompt -> cache.get(prompt, m.prompts()::encode));
         StreamSettings s = settings != null ? settings : requested;
+        int[] fixed = m.fixedSize();
+        if (fixed != null && (fixed[0] != s.width() || fixed[1] != s.height())) {
+            s = s.toBuilder().size(fixed[0], fixed[1]).build(); // the model decides; inputs are resized to it
+        }
         try {
             int f = m.codec().factor();
             if (s.width() % f != 0 || s.height() % f != 0) {

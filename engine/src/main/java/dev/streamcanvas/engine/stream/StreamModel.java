@@ -18,6 +18,11 @@ public interface StreamModel extends AutoCloseable {
 
     LatentCodec codec();
 
+    /** {width, height} when the model only runs at one image size (fixed VAE shapes), else null. */
+    default int[] fixedSize() {
+        return null;
+    }
+
     /** Cumulative nanoseconds spent inside ONNX Runtime runs (0 for pure-Java models). */
     default long runtimeNanos() {
         return 0;

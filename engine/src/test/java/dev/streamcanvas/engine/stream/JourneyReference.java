@@ -24,6 +24,8 @@ final class JourneyReference {
     double[][] stock; // [n][e] particle stock noise per slot
     double[] carriedStock; // n == 1: stock carried to the next call
     boolean started;
+    /** A constant added to every noise prediction (the analytic UNet's timestep_cond term). */
+    double extra;
 
     JourneyReference(List<Integer> tIndices, float[] bank, int e, GuidanceMode mode, double gamma, double delta,
             boolean batched, boolean direct) {
@@ -55,8 +57,8 @@ final class JourneyReference {
         carriedStock = new double[e];
     }
 
-    static double eps(double x, int t, double promptMean) {
-        return 0.5 * x + 0.1 * promptMean + 0.001 * t;
+    double eps(double x, int t, double promptMean) {
+        return 0.5 * x + 0.1 * promptMean + 0.001 * t + extra;
     }
 
     /** One call with input latent x0 and prompt means; returns the output latent. */
