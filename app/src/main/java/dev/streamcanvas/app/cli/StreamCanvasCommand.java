@@ -12,6 +12,8 @@ import picocli.CommandLine.Command;
         description = "Real-time interactive diffusion: live webcam/canvas restyling, training tools, calibration.",
         subcommands = {
             // one line per headless command
+            RenderCommand.class,
+            BenchCommand.class,
         })
 public final class StreamCanvasCommand implements Callable<Integer> {
     @Override

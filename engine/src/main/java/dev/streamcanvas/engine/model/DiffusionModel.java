@@ -171,6 +171,12 @@ public final class DiffusionModel implements StreamModel {
         }
     }
 
+    /** A loader for {@link dev.streamcanvas.engine.stream.StreamEngine#loadModel}: {@code load(dir, device, tinyVae)}. */
+    public static dev.streamcanvas.engine.stream.StreamEngine.ModelLoader loader(Path dir, Device device,
+            boolean tinyVae) {
+        return () -> load(dir, device, tinyVae);
+    }
+
     private static String statusOf(RuntimeStatus s) {
         return s.fellBack() ? s.message() : s.active().toString();
     }
