@@ -19,6 +19,7 @@ final class TensorSlot implements AutoCloseable {
     private final OrtEnvironment env;
     private final ElementType type;
     private ByteBuffer buffer;
+    private java.nio.FloatBuffer floats; // view of buffer for FLOAT32, made once per shape
     private OnnxTensor tensor;
     private long[] shape;
 
@@ -62,6 +63,7 @@ final class TensorSlot implements AutoCloseable {
                 break;
         }
         tensor = OnnxTensor.createTensor(env, buffer, dims, jt);
+        floats = type == ElementType.FLOAT32 ? buffer.asFloatBuffer() : null;
         shape = dims.clone();
         return tensor;
     }
@@ -75,7 +77,8 @@ final class TensorSlot implements AutoCloseable {
         ByteBuffer b = buffer;
         switch (type) {
             case FLOAT32:
-                b.asFloatBuffer().put(src, off, n);
+                floats.clear();
+                floats.put(src, off, n);
                 break;
             case FLOAT16:
                 for (int i = 0; i < n; i++) {
@@ -121,12 +124,11 @@ final class TensorSlot implements AutoCloseable {
     void getFloats(int from, float[] dst, int off, int n) {
         ByteBuffer b = buffer;
         switch (type) {
-            case FLOAT32: {
-                java.nio.FloatBuffer fb = b.asFloatBuffer();
-                fb.position(from);
-                fb.get(dst, off, n);
+            case FLOAT32:
+                floats.clear();
+                floats.position(from);
+                floats.get(dst, off, n);
                 break;
-            }
             case FLOAT16:
                 for (int i = 0; i < n; i++) {
                     dst[off + i] = Half.toFloat(b.getShort(2 * (from + i)));
@@ -143,6 +145,7 @@ final class TensorSlot implements AutoCloseable {
             tensor.close();
             tensor = null;
             buffer = null;
+            floats = null;
             shape = null;
         }
     }
