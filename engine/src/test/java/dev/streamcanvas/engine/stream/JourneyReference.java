@@ -26,6 +26,8 @@ final class JourneyReference {
     boolean started;
     /** A constant added to every noise prediction (the analytic UNet's timestep_cond term). */
     double extra;
+    /** false: re-noising scales only (do_add_noise off). */
+    boolean addNoise = true;
 
     JourneyReference(List<Integer> tIndices, float[] bank, int e, GuidanceMode mode, double gamma, double delta,
             boolean batched, boolean direct) {
@@ -73,7 +75,7 @@ final class JourneyReference {
             stock = new double[n][e];
             for (int i = 1; i < n; i++) {
                 for (int k = 0; k < e; k++) {
-                    xt[i][k] = a[i] * x0[k] + b[i] * noise[i][k];
+                    xt[i][k] = a[i] * x0[k] + (addNoise ? b[i] * noise[i][k] : 0);
                 }
             }
             started = true;
@@ -89,7 +91,7 @@ final class JourneyReference {
                 if (i == n - 1) {
                     out[k] = r[0];
                 } else {
-                    nx[i + 1][k] = a[i + 1] * r[0] + b[i + 1] * noise[i + 1][k];
+                    nx[i + 1][k] = a[i + 1] * r[0] + (addNoise ? b[i + 1] * noise[i + 1][k] : 0);
                     ns[i + 1][k] = r[1];
                 }
                 if (n == 1) {
@@ -110,7 +112,7 @@ final class JourneyReference {
             for (int i = 0; i < n; i++) {
                 double[] r = slot(i, x, st, condMean, uncondMean, k);
                 if (i + 1 < n) {
-                    x = a[i + 1] * r[0] + b[i + 1] * noise[i + 1][k];
+                    x = a[i + 1] * r[0] + (addNoise ? b[i + 1] * noise[i + 1][k] : 0);
                     st = r[1];
                 } else {
                     out[k] = r[0];

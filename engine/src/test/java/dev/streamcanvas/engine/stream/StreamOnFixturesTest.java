@@ -243,6 +243,24 @@ class StreamOnFixturesTest {
         }
     }
 
+    @Test
+    void aBrokenModelFolderIsReportedAndThePreviousModelKeepsStreaming() throws Exception {
+        Path good = fixture(FixtureSpec.defaults().withSize(16, 16));
+        startEngine(good, settings(GuidanceMode.SELF, List.of(32, 45), 16, 16));
+        Random r = new Random(2);
+        run(image(r, 16, 16), 16, 16);
+        Path broken = tmp.resolve("broken");
+        FixtureGenerator.write(broken, FixtureSpec.defaults().withSize(16, 16));
+        java.nio.file.Files.writeString(broken.resolve("vae_encoder/model.onnx"), "garbage");
+        BlockingQueue<StreamEngine.LoadResult> result = new LinkedBlockingQueue<>();
+        engine.loadModel(broken.toString(), () -> DiffusionModel.load(broken, Device.CPU), result::add);
+        StreamEngine.LoadResult res = result.poll(60, TimeUnit.SECONDS);
+        assertThat(res.success()).isFalse();
+        assertThat(res.message()).contains("vae_encoder/model.onnx");
+        assertThat(run(image(r, 16, 16), 16, 16)).hasSize(16);
+        assertThat(engine.metrics().model()).isEqualTo(good.getFileName().toString());
+    }
+
     static Stream<Arguments> variants() {
         FixtureSpec base = FixtureSpec.defaults().withSize(16, 16).withText(8, 10);
         return Stream.of(

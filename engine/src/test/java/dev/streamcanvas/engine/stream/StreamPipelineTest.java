@@ -160,6 +160,61 @@ class StreamPipelineTest {
         assertThat(unet.lastBatch).isEqualTo(4);
     }
 
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(GuidanceMode.class)
+    void withoutAddNoiseTheSlotsAreOnlyRescaled(GuidanceMode g) throws IOException {
+        List<Integer> ts = List.of(10, 30, 45);
+        StreamPipeline p = pipeline();
+        p.configure(settings(ts, g).toBuilder().doAddNoise(false).build(), 4, H, W);
+        JourneyReference ref = new JourneyReference(ts, NoiseBank.seeded(7, 3, 4, H, W), E, g, 1.4, 0.8, true, false);
+        ref.addNoise = false;
+        Random r = new Random(12);
+        for (int call = 0; call < 5; call++) {
+            float[] x = frame(r);
+            assertClose(p.step(x), ref.call(x, LinearFakes.promptMean("a cat"),
+                    LinearFakes.promptMean("blurry, low quality")));
+        }
+    }
+
+    @Test
+    void seedChangeRedrawsTheNoiseAndRestartsTheStreamFromTheNextFrame() throws IOException {
+        List<Integer> ts = List.of(16, 32, 45);
+        StreamPipeline p = pipeline();
+        StreamSettings s = settings(ts, GuidanceMode.SELF);
+        p.configure(s, 4, H, W);
+        Random r = new Random(13);
+        p.step(frame(r));
+        p.step(frame(r));
+        int encodes = prompts.calls;
+        p.configure(s.toBuilder().seed(99).build(), 4, H, W);
+        assertThat(prompts.calls).as("a seed change keeps the prompt embeddings").isEqualTo(encodes);
+        JourneyReference fresh = new JourneyReference(ts, NoiseBank.seeded(99, 3, 4, H, W), E, GuidanceMode.SELF, 1.4,
+                0.8, true, false);
+        for (int call = 0; call < 3; call++) {
+            float[] x = frame(r);
+            assertClose(p.step(x), fresh.call(x, LinearFakes.promptMean("a cat"),
+                    LinearFakes.promptMean("blurry, low quality")));
+        }
+    }
+
+    @Test
+    void tIndexChangeRestartsTheStreamWithTheNewSlots() throws IOException {
+        StreamPipeline p = pipeline();
+        p.configure(settings(List.of(32, 45), GuidanceMode.FULL), 4, H, W);
+        Random r = new Random(14);
+        p.step(frame(r));
+        List<Integer> ts = List.of(5, 25, 40, 45);
+        p.configure(settings(ts, GuidanceMode.FULL), 4, H, W);
+        JourneyReference fresh = new JourneyReference(ts, NoiseBank.seeded(7, 4, 4, H, W), E, GuidanceMode.FULL, 1.4,
+                0.8, true, false);
+        for (int call = 0; call < 3; call++) {
+            float[] x = frame(r);
+            assertClose(p.step(x), fresh.call(x, LinearFakes.promptMean("a cat"),
+                    LinearFakes.promptMean("blurry, low quality")));
+        }
+        assertThat(unet.lastBatch).isEqualTo(8);
+    }
+
     @Test
     void frameBatchRunsSeveralFramesThroughOneSlot() throws IOException {
         StreamPipeline p = pipeline();
