@@ -41,8 +41,12 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Measured frames per phase. Default: ${DEFAULT-VALUE}.")
     int frames;
 
-    @Option(names = "--warmup", defaultValue = "3", description = "Unmeasured frames per phase. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--warmup", defaultValue = "1",
+            description = "Unmeasured frames after each switch of configuration. Default: ${DEFAULT-VALUE}.")
     int warmup;
+
+    /** Measured frames per block of the interleaved timing phases. */
+    private static final int BLOCK = 5;
 
     /** One measured configuration. */
     record Phase(String name, StreamSettings settings, boolean moving) {
@@ -111,28 +115,42 @@ public final class BenchCommand implements Callable<Integer> {
             stream.setModel(model);
             int w = size[0];
             int h = size[1];
-            ConsoleProgress progress = new ConsoleProgress(err, "bench", phases.size() * (frames + warmup));
+            // timing phases run interleaved in short blocks, so load from other processes hits them alike;
+            // the similarity-filter phases need long runs of consecutive frames and run afterwards
+            List<Phase> timed = phases.subList(0, 5);
+            List<List<FrameTimings>> collected = new ArrayList<>();
+            for (int i = 0; i < phases.size(); i++) {
+                collected.add(new ArrayList<>());
+            }
+            int blocks = (frames + BLOCK - 1) / BLOCK;
+            ConsoleProgress progress = new ConsoleProgress(err, "bench",
+                    blocks * timed.size() + 2 * (frames + warmup));
             int done = 0;
-            for (Phase p : phases) {
-                stream.apply(p.settings());
-                stream.engine().resetStream();
-                List<FrameTimings> t = new ArrayList<>();
-                for (int k = 0; k < warmup + frames; k++) {
-                    if (cancel.cancelled()) {
+            int[] clock = new int[1];
+            for (int b = 0; b < blocks; b++) {
+                for (int i = 0; i < timed.size(); i++) {
+                    int want = Math.min(BLOCK, frames - collected.get(i).size());
+                    if (!runFrames(stream, timed.get(i), warmup, want, w, h, clock, cancel, collected.get(i))) {
                         progress.finish();
                         err.println("bench: cancelled");
                         return 130;
                     }
-                    int[] px = frame(w, h, p.moving() ? k : 0);
-                    SyncStream.Output o = stream.run(px, w, h);
-                    if (k >= warmup) {
-                        t.add(o.timings());
-                    }
-                    progress.update(++done, p.name());
+                    progress.update(++done, timed.get(i).name());
                 }
-                results.add(new Result(p, t));
+            }
+            for (int i = 5; i < phases.size(); i++) {
+                if (!runFrames(stream, phases.get(i), warmup, frames, w, h, clock, cancel, collected.get(i))) {
+                    progress.finish();
+                    err.println("bench: cancelled");
+                    return 130;
+                }
+                done += frames + warmup;
+                progress.update(done, phases.get(i).name());
             }
             progress.finish();
+            for (int i = 0; i < phases.size(); i++) {
+                results.add(new Result(phases.get(i), collected.get(i)));
+            }
         } catch (Exception e) {
             err.println("bench: " + e.getMessage());
             return 1;
@@ -141,8 +159,30 @@ public final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
+    /**
+     * Switches to {@code p}, restarts the stream, runs {@code warm} unmeasured and {@code count} measured frames.
+     * A moving input advances {@code clock}; false when cancelled.
+     */
+    private static boolean runFrames(SyncStream stream, Phase p, int warm, int count, int w, int h, int[] clock,
+            Cancellation cancel, List<FrameTimings> into) throws Exception {
+        stream.apply(p.settings());
+        stream.engine().resetStream();
+        for (int k = 0; k < warm + count; k++) {
+            if (cancel.cancelled()) {
+                return false;
+            }
+            int[] px = frame(w, h, p.moving() ? clock[0]++ : 0);
+            SyncStream.Output o = stream.run(px, w, h);
+            if (k >= warm) {
+                into.add(o.timings());
+            }
+        }
+        return true;
+    }
+
     private void print(PrintWriter out, String model, String runtime, int[] size, List<Result> r) {
-        out.printf(Locale.ROOT, "bench: model %s on %s, %dx%d, %d steps, %d frames per phase (+%d warm-up), %d cores%n",
+        out.printf(Locale.ROOT, "bench: model %s on %s, %dx%d, %d steps, %d frames per phase (interleaved in blocks "
+                + "of " + BLOCK + ", %d warm-up after each switch), %d cores%n",
                 model, runtime, size[0], size[1], steps, frames, warmup, Runtime.getRuntime().availableProcessors());
         out.printf(Locale.ROOT, "%-26s %8s %7s %7s %8s %7s %7s %7s %7s %6s %6s%n", "phase (median ms)", "frame",
                 "prep", "encode", "unet", "decode", "post", "wait", "fps", "java%", "skip%");
