@@ -14,6 +14,8 @@ import picocli.CommandLine.Command;
             // one line per headless command
             InspectCommand.class,
             FixtureCommand.class,
+            RenderCommand.class,
+            BenchCommand.class,
         })
 public final class StreamCanvasCommand implements Callable<Integer> {
     @Override
