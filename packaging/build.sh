@@ -93,7 +93,8 @@ done
 #     to $APPDIR; only *.jar files there join the class path) because JDK 17's jpackage has no --app-content. -----
 mkdir -p "$work/content/models"
 if [ -d "$repo/models" ]; then
-  (cd "$repo/models" && find . -path ./data -prune -o -type f -print) | while read -r f; do
+  # model folders and cards; not the training data (models/data/) nor the scripts that make it
+  (cd "$repo/models" && find . -path ./data -prune -o -type f ! -name '*.sh' ! -name '.gitignore' -print) | while read -r f; do
     mkdir -p "$work/content/models/$(dirname "$f")"; cp "$repo/models/$f" "$work/content/models/$f"
   done
 fi
@@ -160,8 +161,14 @@ java_opts=(
   --java-options '-Dstreamcanvas.variant='"$variant"
   --java-options '-Dlogback.configurationFile=$APPDIR/conf/logback.xml'
 )
+bundle_version="$app_version"
+if [ "$os" = macos ] && [ "${app_version%%.*}" = 0 ]; then
+  # jpackage refuses a CFBundleVersion whose first number is 0; the .dmg is renamed back to the real version below
+  bundle_version="1.0.0"
+  echo "build.sh: macOS: bundle version $bundle_version stands in for $app_version (jpackage needs a major > 0)" >&2
+fi
 common=(
-  --name "$name" --app-version "$app_version" --vendor "StreamCanvas project"
+  --name "$name" --app-version "$bundle_version" --vendor "StreamCanvas project"
   --description "$summary" --copyright "Copyright 2026 the StreamCanvas authors. Apache-2.0."
   --icon "$icon"
 )
@@ -213,6 +220,9 @@ if [ "$type" != app-image ]; then
   echo "build.sh: jpackage --type $type"
   # dpkg-deb's default xz gains ~10% on this payload (mostly compressed jars) for ~20x the time: gzip unless asked
   DPKG_DEB_COMPRESSOR_TYPE="${DPKG_DEB_COMPRESSOR_TYPE:-gzip}" "$JPACKAGE" "${inst[@]}"
+  if [ "$bundle_version" != "$app_version" ]; then
+    for f in "$dest"/StreamCanvas-"$bundle_version".*; do [ -f "$f" ] && mv "$f" "${f/-$bundle_version./-$app_version.}"; done
+  fi
   # the CUDA variant carries the same package name (they replace each other); its file says which it is
   if [ "$variant" = cuda ]; then
     for f in "$dest"/streamcanvas_*.deb "$dest"/streamcanvas-*.rpm "$dest"/StreamCanvas-*.msi "$dest"/StreamCanvas-*.exe "$dest"/StreamCanvas-*.dmg; do
