@@ -58,6 +58,7 @@ t_start=$(date +%s)
 if [ "$skip_maven" = 0 ]; then
   variant="${variant:-cpu}"
   profile=""; [ "$variant" = cuda ] && profile="-Pcuda"
+  rm -rf "$repo/app/target/lib"                   # copy-dependencies adds, never removes: no stale ORT build
   echo "build.sh: mvn -B -q -DskipTests $profile install"
   (cd "$repo" && mvn -B -q -DskipTests $profile install)
 fi
@@ -69,6 +70,9 @@ lib="$repo/app/target/lib"
 
 # The two variants must not be mixed: the class path holds exactly one ONNX Runtime build.
 has_gpu=0; ls "$lib"/onnxruntime_gpu-*.jar >/dev/null 2>&1 && has_gpu=1
+if [ "$has_gpu" = 1 ] && ls "$lib"/onnxruntime-[0-9]*.jar >/dev/null 2>&1; then
+  echo "build.sh: app/target/lib holds both the CPU and the GPU ONNX Runtime (a stale -Pcuda build?): run mvn clean" >&2; exit 4
+fi
 if [ -z "$variant" ]; then variant=cpu; [ "$has_gpu" = 1 ] && variant=cuda; fi
 if [ "$variant" = cuda ] && [ "$has_gpu" = 0 ]; then echo "build.sh: --cuda but app/target/lib has no onnxruntime_gpu jar (build with -Pcuda)" >&2; exit 4; fi
 if [ "$variant" = cpu ] && [ "$has_gpu" = 1 ]; then echo "build.sh: app/target/lib has onnxruntime_gpu: pass --cuda or rebuild without -Pcuda" >&2; exit 4; fi
