@@ -93,6 +93,24 @@ for j in "$lib"/*.jar; do
   cp "$j" "$work/input/lib/"
 done
 
+# ONNX Runtime jars carry the natives of every OS (the CPU jar also macOS debug symbols, the GPU jar the Windows CUDA
+# provider): keep only this platform's folder (CPU jar 75 -> ~10 MB, GPU jar 445 -> ~150 MB compressed).
+case "$os-$(uname -m)" in
+  linux-x86_64) ort_platform=linux-x64 ;; linux-aarch64) ort_platform=linux-aarch64 ;;
+  macos-arm64) ort_platform=osx-aarch64 ;; macos-x86_64) ort_platform=osx-x64 ;;
+  *) ort_platform=win-x64 ;;
+esac
+for j in "$work/input/lib"/onnxruntime-[0-9]*.jar "$work/input/lib"/onnxruntime_gpu-[0-9]*.jar; do
+  [ -f "$j" ] || continue
+  d="$work/ort"; rm -rf "$d"; mkdir -p "$d/tree"
+  (cd "$d/tree" && "$jdk_home/bin/jar" xf "$j")
+  [ -d "$d/tree/ai/onnxruntime/native/$ort_platform" ] || { echo "build.sh: $(basename "$j") has no natives for $ort_platform" >&2; exit 4; }
+  find "$d/tree/ai/onnxruntime/native" -mindepth 1 -maxdepth 1 -type d ! -name "$ort_platform" -exec rm -rf {} +
+  mv "$d/tree/META-INF/MANIFEST.MF" "$d/MANIFEST.MF"
+  rm "$j"; "$jdk_home/bin/jar" --create --file "$j" --manifest "$d/MANIFEST.MF" -C "$d/tree" .
+  rm -rf "$d"
+done
+
 # --- Content: the default model(s) and the installed logging configuration. They travel in --input (copied as is
 #     to $APPDIR; only *.jar files there join the class path) because JDK 17's jpackage has no --app-content. -----
 mkdir -p "$work/content/models"
