@@ -31,7 +31,9 @@ import org.slf4j.LoggerFactory;
  *       reported through {@link Listener#onError} and the previous settings stay.</li>
  *   <li>{@link #loadModel(String, ModelLoader, Consumer)} loads a model on a background thread while the old
  *       one keeps streaming; on success it is swapped in between frames, on failure the old model stays and the
- *       callback gets the message.</li>
+ *       callback gets the message. For a model folder:
+ *       {@code engine.loadModel(dir.toString(), DiffusionModel.loader(dir, Device.CUDA, false), result -> ...)}
+ *       (a requested GPU that is unavailable falls back to CPU; {@link Listener#onStatus} says so).</li>
  *   <li>{@link #metrics()} returns a snapshot of counters and per-stage timings.</li>
  * </ul>
  * The engine never touches a UI toolkit; frames leave it as ARGB {@code int[]} with width and height.
