@@ -16,6 +16,8 @@ import picocli.CommandLine.Command;
             FixtureCommand.class,
             RenderCommand.class,
             BenchCommand.class,
+            AssignCommand.class,
+            TrainCommand.class,
         })
 public final class StreamCanvasCommand implements Callable<Integer> {
     @Override
