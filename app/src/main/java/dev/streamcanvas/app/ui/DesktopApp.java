@@ -1,25 +1,21 @@
 package dev.streamcanvas.app.ui;
 
+import dev.streamcanvas.app.live.GenerationServices;
+import dev.streamcanvas.app.settings.AppPaths;
 import javafx.application.Application;
-import javafx.scene.Scene;
-import javafx.scene.control.Label;
-import javafx.scene.layout.StackPane;
 import javafx.stage.Stage;
 
-/** The JavaFX application. Placeholder window until the live view lands (issue: the live app). */
+/** The JavaFX application: opens the main window with the default generation service. */
 public final class DesktopApp extends Application {
 
-    /** Launches the toolkit and blocks until the last window closes. */
+    /** Launches the toolkit and blocks until the window is closed. */
     public static void launchAndWait() {
         Application.launch(DesktopApp.class);
     }
 
     @Override
-    public void start(Stage stage) {
-        Label label = new Label("StreamCanvas — the live view arrives with the live app.");
-        StackPane root = new StackPane(label);
-        stage.setTitle("StreamCanvas");
-        stage.setScene(new Scene(root, 960, 540));
-        stage.show();
+    public void start(Stage stage) throws Exception {
+        AppPaths paths = AppPaths.fromEnvironment();
+        MainWindow.open(stage, paths, runner -> GenerationServices.createDefault(paths));
     }
 }
