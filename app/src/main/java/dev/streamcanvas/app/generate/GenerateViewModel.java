@@ -9,10 +9,10 @@ import dev.streamcanvas.app.live.GuidanceMode;
 import dev.streamcanvas.app.live.ModelInfo;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
-import javafx.beans.Observable;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.DoubleProperty;
 import javafx.beans.property.IntegerProperty;
@@ -76,10 +76,12 @@ public final class GenerateViewModel {
         setAll(initial);
         model.set(service.model());
         lastSent = initial;
-        prompt.addListener((Observable o) -> textDebouncer.trigger());
-        negativePrompt.addListener((Observable o) -> textDebouncer.trigger());
-        for (Observable p : new Observable[] {strength, steps, guidance, gamma, delta, seed, similarityFilter, similarityThreshold, resolution}) {
-            p.addListener(o -> controlDebouncer.trigger());
+        // change listeners (not invalidation listeners): they fire on every set, even when nobody reads the value
+        prompt.addListener((o, a, b) -> textDebouncer.trigger());
+        negativePrompt.addListener((o, a, b) -> textDebouncer.trigger());
+        for (javafx.beans.value.ObservableValue<?> p : List.of(strength, steps, guidance, gamma, delta, seed, similarityFilter,
+                similarityThreshold, resolution)) {
+            p.addListener((o, a, b) -> controlDebouncer.trigger());
         }
         device.addListener((o, before, after) -> {
             if (!revertingDevice && after != null && after != before) {

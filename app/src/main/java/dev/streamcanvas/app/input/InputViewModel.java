@@ -5,7 +5,6 @@ import dev.streamcanvas.app.source.FrameSink;
 import dev.streamcanvas.app.source.FrameSource;
 import dev.streamcanvas.app.source.SourceKind;
 import dev.streamcanvas.app.source.webcam.WebcamInfo;
-import dev.streamcanvas.app.source.webcam.WebcamSource;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -166,8 +165,8 @@ public final class InputViewModel {
             }
             active.set(s.kind());
             description.set(s.describe());
-            if (s instanceof WebcamSource) {
-                webcam.set(((WebcamSource) s).name());
+            if (s.kind() == SourceKind.WEBCAM && s.deviceName() != null) {
+                webcam.set(s.deviceName());
             }
         }, e -> {
             if (my != ticket.get()) {
@@ -186,8 +185,8 @@ public final class InputViewModel {
                 return; // already replaced
             }
             SourceKind kind = source.kind();
-            if (kind == SourceKind.WEBCAM) {
-                startRecovery(((WebcamSource) source).name());
+            if (kind == SourceKind.WEBCAM && source.deviceName() != null) {
+                startRecovery(source.deviceName());
             }
             fallBack(kind, why);
         });

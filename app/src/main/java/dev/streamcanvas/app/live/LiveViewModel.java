@@ -102,8 +102,8 @@ public final class LiveViewModel {
         generate.setOnApplied(saveDebouncer::trigger);
         generate.resolutionProperty().addListener((o, a, r) -> resize(r));
         generate.modelProperty().addListener((o, a, m) -> updateBanner(m));
-        input.activeProperty().addListener(o -> saveDebouncer.trigger());
-        outputOnly.addListener(o -> saveDebouncer.trigger());
+        input.activeProperty().addListener((o, a, b) -> saveDebouncer.trigger());
+        outputOnly.addListener((o, a, b) -> saveDebouncer.trigger());
         canvasModel.resize(settings.width, settings.height);
         updateBanner(generate.modelProperty().get());
     }

@@ -25,4 +25,9 @@ public interface FrameSource {
     void stop();
 
     boolean isRunning();
+
+    /** The device this source reads (a camera name), or null when it reads no device. */
+    default String deviceName() {
+        return null;
+    }
 }

@@ -31,8 +31,8 @@ public final class FrameView {
         view.setSmooth(true);
         view.setManaged(false);
         host.setMinSize(0, 0);
-        host.widthProperty().addListener(o -> relayout());
-        host.heightProperty().addListener(o -> relayout());
+        host.widthProperty().addListener((o, a, b) -> relayout());
+        host.heightProperty().addListener((o, a, b) -> relayout());
     }
 
     private void relayout() {

@@ -39,6 +39,11 @@ public final class WebcamSource extends PollingSource {
     }
 
     @Override
+    public String deviceName() {
+        return name;
+    }
+
+    @Override
     public SourceKind kind() {
         return SourceKind.WEBCAM;
     }
