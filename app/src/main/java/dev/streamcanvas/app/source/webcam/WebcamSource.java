@@ -18,6 +18,7 @@ import java.awt.image.BufferedImage;
  */
 public final class WebcamSource extends PollingSource {
     static final long STALL_MS = 1500;
+    static final long LOCK_WAIT_MS = 6000;
 
     private final WebcamCatalog catalog;
     private final String name;
@@ -71,9 +72,7 @@ public final class WebcamSource extends PollingSource {
                     cam.setViewSize(d);
                 }
             }
-            if (!cam.open()) {
-                throw new SourceException("Camera \"" + name + "\" could not be opened; is another program using it?");
-            }
+            openWithLockRetry(cam);
         } catch (WebcamLockException e) {
             throw new SourceException("Camera \"" + name + "\" is busy: another program is using it.", e);
         } catch (WebcamException | IllegalArgumentException e) {
@@ -81,6 +80,33 @@ public final class WebcamSource extends PollingSource {
         }
         webcam = cam;
         lastImageNanos = System.nanoTime();
+    }
+
+    /**
+     * Webcam Capture guards each camera with a lock file that its owner refreshes every 2 s; after a camera
+     * was unplugged and comes back, the stale lock of the old handle needs a few seconds to expire. A lock
+     * still held after {@value #LOCK_WAIT_MS} ms belongs to another program.
+     */
+    private void openWithLockRetry(Webcam cam) throws SourceException {
+        long end = System.nanoTime() + LOCK_WAIT_MS * 1_000_000L;
+        while (true) {
+            try {
+                if (!cam.open()) {
+                    throw new SourceException("Camera \"" + name + "\" could not be opened; is another program using it?");
+                }
+                return;
+            } catch (WebcamLockException e) {
+                if (System.nanoTime() > end || !isRunning()) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(250);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
     }
 
     static Dimension parse(String res) {
@@ -130,7 +156,14 @@ public final class WebcamSource extends PollingSource {
             try {
                 cam.close();
             } catch (WebcamException e) {
-                // the device may already be gone; nothing else to release
+                // the device may already be gone; the lock below is what is left to release
+            }
+            // A camera that vanished is disposed by the library's discovery thread without releasing its
+            // lock file, which would make the camera look busy when it comes back: release it here.
+            try {
+                cam.getLock().unlock();
+            } catch (RuntimeException e) {
+                // nothing locked
             }
         }
     }
