@@ -39,6 +39,7 @@ public final class InputView {
     @FXML private ToggleButton imageButton;
     @FXML private ToggleButton videoButton;
     @FXML private ToggleButton patternButton;
+    @FXML private javafx.scene.layout.VBox topArea;
     @FXML private FlowPane canvasTools;
     @FXML private FlowPane webcamTools;
     @FXML private FlowPane fileTools;
@@ -196,6 +197,11 @@ public final class InputView {
             canvas.release();
         }
         e.consume();
+    }
+
+    /** The header and tools above the picture (the output pane matches its height so both pictures get the same size). */
+    public javafx.scene.layout.Region topArea() {
+        return topArea;
     }
 
     /** Draws the newest input picture (UI thread, from the window's animation timer). */

@@ -53,6 +53,9 @@ public final class LiveView {
     @FXML private InputView inputPaneController;
     @FXML private GenerateView generatePaneController;
     @FXML private VBox outputPane;
+    @FXML private VBox outputTop;
+    @FXML private javafx.scene.layout.ColumnConstraints inputColumn;
+    @FXML private javafx.scene.layout.ColumnConstraints outputColumn;
     @FXML private Pane outputHost;
     @FXML private ImageView outputImage;
     @FXML private Label outputWaiting;
@@ -77,6 +80,8 @@ public final class LiveView {
     @FXML
     private void initialize() {
         outputView = new FrameView(outputImage, outputHost);
+        // same picture size on both sides: the output's top area is as tall as the input's header and tools
+        outputTop.minHeightProperty().bind(inputPaneController.topArea().heightProperty());
         statusModel.textProperty().bind(vm.statusModelProperty());
         statusDevice.textProperty().bind(vm.statusDeviceProperty());
         statusResolution.textProperty().bind(vm.statusResolutionProperty());
@@ -176,6 +181,8 @@ public final class LiveView {
         boolean only = vm.outputOnlyProperty().get();
         boolean full = stage.isFullScreen();
         setShown(inputPane, !only);
+        inputColumn.setPercentWidth(only ? 0 : 50);
+        outputColumn.setPercentWidth(only ? 100 : 50);
         setShown(sidePanel, !only && !full);
         setShown(statusBar, !full);
         setShown(menuBar, !full);

@@ -160,6 +160,11 @@ public final class LiveViewModel {
         return outputsShown;
     }
 
+    /** A copy of the output frame shown last, or null before the first (UI thread). */
+    public Frame lastOutputCopy() {
+        return lastOutput == null ? null : lastOutput.copy();
+    }
+
     /** Refreshes the status bar texts (UI thread, a few times a second). */
     public void refreshStatus(long nowNanos) {
         ModelInfo m = generate.modelProperty().get();

@@ -63,8 +63,7 @@ public class PreviewGenerationService implements GenerationService {
             }
             GenerationSettings s = settings;
             if (s.similarityFilter() && haveOutput && shouldSkip(in, s.similarityThreshold())) {
-                skipped++;
-                listener.onOutput(output);
+                skipped++; // the screen keeps showing the last output
                 continue;
             }
             skipsInRow = 0;
