@@ -154,6 +154,43 @@ public final class GenerateViewModel {
         load(folder, device.get(), null);
     }
 
+    /**
+     * The start-up load: {@code preferred} (the model used last time, may be null) and, when it is missing or
+     * fails, the folder {@code fallback} finds in the background (the shipped or placeholder model).
+     */
+    public void loadAtStart(Path preferred, java.util.concurrent.Callable<Path> fallback) {
+        loading.set(true);
+        DeviceChoice on = device.get();
+        runner.submit(() -> {
+            if (preferred != null) {
+                try {
+                    return service.loadModel(preferred, on).get();
+                } catch (ExecutionException e) {
+                    LOG.warn("the model used last time ({}) did not load: {}", preferred, e.getCause().getMessage());
+                    runnerNotice("The model used last time (" + preferred + ") did not load: " + e.getCause().getMessage());
+                }
+            }
+            try {
+                return service.loadModel(fallback.call(), on).get();
+            } catch (ExecutionException e) {
+                Throwable c = e.getCause() != null ? e.getCause() : e;
+                throw c instanceof Exception ? (Exception) c : new IllegalStateException(c.getMessage(), c);
+            }
+        }, info -> {
+            loading.set(false);
+            model.set(info);
+            LOG.info("model {} loaded on {}", info.name(), info.device());
+        }, e -> {
+            loading.set(false);
+            modelError.set("No model could be loaded (" + e.getMessage() + "); the preview filter runs instead.");
+            LOG.warn("no model at start: {}", e.getMessage());
+        });
+    }
+
+    private void runnerNotice(String message) {
+        runner.onUi(() -> modelError.set(message));
+    }
+
     private void reloadOn(DeviceChoice now, DeviceChoice before) {
         ModelInfo m = model.get();
         if (m == null || m.folder() == null) {

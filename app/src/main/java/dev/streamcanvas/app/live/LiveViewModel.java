@@ -60,6 +60,8 @@ public final class LiveViewModel {
     private long outputsShown;
     private double latencyMs = Double.NaN;
     private final Debouncer saveDebouncer;
+    private final Path startModel; // the model folder used last time, or null
+    private java.util.concurrent.Callable<Path> defaultModel; // finds the shipped/placeholder model, or null
 
     private final ReadOnlyStringWrapper statusModel = new ReadOnlyStringWrapper(this, "statusModel", "");
     private final ReadOnlyStringWrapper statusDevice = new ReadOnlyStringWrapper(this, "statusDevice", "");
@@ -98,6 +100,7 @@ public final class LiveViewModel {
             LOG.warn("ignoring brush colour {} from the settings: {}", settings.brushColor, e.getMessage());
         }
         outputOnly.set(settings.outputOnly);
+        startModel = settings.modelFolder == null || settings.modelFolder.isBlank() ? null : Path.of(settings.modelFolder);
 
         generate.setOnApplied(saveDebouncer::trigger);
         generate.resolutionProperty().addListener((o, a, r) -> resize(r));
@@ -108,11 +111,24 @@ public final class LiveViewModel {
         updateBanner(generate.modelProperty().get());
     }
 
-    /** Starts the service and the input chosen in the settings (UI thread). */
+    /**
+     * Sets how the start-up model is found when the last-used one is missing or fails (background call);
+     * without it the service's own model (e.g. the preview filter) runs.
+     */
+    public void setDefaultModel(java.util.concurrent.Callable<Path> defaultModel) {
+        this.defaultModel = defaultModel;
+    }
+
+    /** Starts the service, the model load and the input chosen in the settings (UI thread). */
     public void start(SourceKind source) {
         service.setOutputListener(this::onOutput);
         service.applySettings(generate.settings());
         service.start();
+        if (defaultModel != null) {
+            generate.loadAtStart(startModel, defaultModel);
+        } else if (startModel != null) {
+            generate.loadModel(startModel);
+        }
         canvas.restoreAutosave();
         input.select(source == null ? SourceKind.CANVAS : source);
     }
@@ -171,7 +187,8 @@ public final class LiveViewModel {
         statusModel.set(m == null ? "no model" : m.name());
         statusDevice.set(m == null ? "" : m.device());
         Resolution r = generate.resolutionProperty().get();
-        statusResolution.set(r.width() + "×" + r.height());
+        Frame shown = lastOutput;
+        statusResolution.set(shown != null ? shown.width() + "×" + shown.height() : r.width() + "×" + r.height());
         ServiceMetrics sm = service.metrics();
         statusOutputFps.set(String.format(Locale.ROOT, "out %.1f fps", outputRate.perSecond(nowNanos)));
         statusInputFps.set(String.format(Locale.ROOT, "in %.1f fps", inputRate.perSecond(nowNanos)));

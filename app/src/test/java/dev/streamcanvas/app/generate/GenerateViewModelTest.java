@@ -100,6 +100,29 @@ class GenerateViewModelTest {
     }
 
     @Test
+    void startUpFallsBackToTheDefaultModelWhenTheLastOneFails() {
+        Path last = Path.of("/models/deleted");
+        service.failures.put(last, "/models/deleted/model_index.json: missing");
+
+        vm.loadAtStart(last, () -> Path.of("/data/placeholder-model"));
+        runner.runUi();
+
+        assertThat(vm.modelProperty().get().name()).isEqualTo("placeholder-model");
+        assertThat(vm.modelErrorProperty().get()).contains("/models/deleted").contains("did not load");
+    }
+
+    @Test
+    void startUpWithoutAnyLoadableModelSaysThePreviewRuns() {
+        Path fallback = Path.of("/data/placeholder-model");
+        service.failures.put(fallback, "onnxruntime native library not found");
+
+        vm.loadAtStart(null, () -> fallback);
+
+        assertThat(vm.modelProperty().get().name()).isEqualTo("initial");
+        assertThat(vm.modelErrorProperty().get()).contains("onnxruntime native library not found").contains("preview filter");
+    }
+
+    @Test
     void invalidResolutionIsNotSentButShown() {
         vm.resolutionProperty().set(new Resolution(500, 500)); // not a multiple of 8
         runner.advance(Duration.ofSeconds(1));
