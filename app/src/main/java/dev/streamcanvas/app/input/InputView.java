@@ -101,6 +101,8 @@ public final class InputView {
         cameraResolutionBox.valueProperty().bindBidirectional(vm.webcamResolutionProperty());
         mirrorBox.selectedProperty().bindBidirectional(vm.mirrorProperty());
         mirrorBox.setOnAction(e -> vm.restartWebcamIfActive());
+        cameraBox.setOnAction(e -> vm.restartWebcamIfActive());
+        cameraResolutionBox.setOnAction(e -> vm.restartWebcamIfActive());
 
         imageHost.addEventHandler(MouseEvent.MOUSE_PRESSED, this::mouse);
         imageHost.addEventHandler(MouseEvent.MOUSE_DRAGGED, this::mouse);
