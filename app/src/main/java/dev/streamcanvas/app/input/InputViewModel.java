@@ -52,6 +52,7 @@ public final class InputViewModel {
     private final Object switchLock = new Object();
     private final AtomicLong ticket = new AtomicLong();
     private volatile FrameSource current;
+    private SourceRequest running; // what the current source was started with (UI thread)
     private volatile int width;
     private volatile int height;
     private String recovering; // camera name watched for after it was lost, or null
@@ -130,7 +131,7 @@ public final class InputViewModel {
 
     /** Restarts the webcam with the current camera/resolution/mirror choices when it is the active input. */
     public void restartWebcamIfActive() {
-        if (requested.get() == SourceKind.WEBCAM) {
+        if (requested.get() == SourceKind.WEBCAM && !request(SourceKind.WEBCAM).equals(running)) {
             select(SourceKind.WEBCAM);
         }
     }
@@ -163,11 +164,12 @@ public final class InputViewModel {
             if (s == null || my != ticket.get()) {
                 return;
             }
-            active.set(s.kind());
-            description.set(s.describe());
             if (s.kind() == SourceKind.WEBCAM && s.deviceName() != null) {
                 webcam.set(s.deviceName());
             }
+            running = request(s.kind());
+            active.set(s.kind());
+            description.set(s.describe());
         }, e -> {
             if (my != ticket.get()) {
                 return;
