@@ -48,9 +48,10 @@ public final class MainWindow {
 
     /**
      * Opens the window on {@code stage} with the settings under {@code paths}; {@code services} makes the
-     * generation service (given the task runner and paths).
+     * generation service (given the task runner); {@code defaultModel} (may be null) finds the start-up model.
      */
-    public static MainWindow open(Stage stage, AppPaths paths, Function<FxTaskRunner, GenerationService> services) throws IOException {
+    public static MainWindow open(Stage stage, AppPaths paths, Function<FxTaskRunner, GenerationService> services,
+            java.util.concurrent.Callable<java.nio.file.Path> defaultModel) throws IOException {
         SettingsStore store = new SettingsStore(paths.settingsFile());
         SettingsStore.Loaded loaded = store.load();
         AppSettings settings = loaded.settings();
@@ -59,6 +60,7 @@ public final class MainWindow {
         CanvasModel canvas = new CanvasModel(settings.width, settings.height);
         DefaultSourceFactory sources = new DefaultSourceFactory(new CanvasSource(canvas), new WebcamCatalog());
         LiveViewModel vm = new LiveViewModel(runner, service, sources, canvas, store, paths, settings);
+        vm.setDefaultModel(defaultModel);
 
         LiveView[] liveView = new LiveView[1];
         FXMLLoader loader = new FXMLLoader(resource("Live.fxml"));
