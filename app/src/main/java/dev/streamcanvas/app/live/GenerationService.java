@@ -25,6 +25,10 @@ public interface GenerationService extends AutoCloseable {
 
     void setOutputListener(OutputListener listener);
 
+    /** Receives one-sentence problems from the service thread (a frame or a setting failed); default: none. */
+    default void setProblemListener(java.util.function.Consumer<String> listener) {
+    }
+
     /** Applied between frames on the service thread, without restarting the stream. */
     void applySettings(GenerationSettings settings);
 

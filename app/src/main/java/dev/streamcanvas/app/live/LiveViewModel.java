@@ -122,6 +122,7 @@ public final class LiveViewModel {
     /** Starts the service, the model load and the input chosen in the settings (UI thread). */
     public void start(SourceKind source) {
         service.setOutputListener(this::onOutput);
+        service.setProblemListener(message -> runner.onUi(() -> notice.set(message)));
         service.applySettings(generate.settings());
         service.start();
         if (defaultModel != null) {

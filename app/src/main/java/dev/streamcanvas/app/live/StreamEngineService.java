@@ -37,6 +37,8 @@ public final class StreamEngineService implements GenerationService, StreamEngin
     private volatile ModelInfo model;
     private volatile int[] fixedSize;                       // {w, h} of a fixed-size model, else null
     private volatile double latencyMs;
+    private volatile java.util.function.Consumer<String> problems = m -> { };
+    private volatile String lastProblem;
 
     /** {@code isPlaceholder} tells which model folders are placeholders (the generated fixture). */
     public StreamEngineService(Predicate<Path> isPlaceholder) {
@@ -97,7 +99,16 @@ public final class StreamEngineService implements GenerationService, StreamEngin
 
     @Override
     public void onError(String stage, Exception error) {
-        LOG.warn("engine {}: {}", stage, error.getMessage());
+        String message = "The engine could not " + stage + ": " + error.getMessage();
+        if (!message.equals(lastProblem) && !"load model".equals(stage)) { // load failures reach the caller's future
+            lastProblem = message;
+            problems.accept(message);
+        }
+    }
+
+    @Override
+    public void setProblemListener(java.util.function.Consumer<String> listener) {
+        problems = listener;
     }
 
     @Override
@@ -124,7 +135,7 @@ public final class StreamEngineService implements GenerationService, StreamEngin
             done.completeExceptionally(new IllegalArgumentException(folder + " is not a folder"));
             return done;
         }
-        Device d = device == DeviceChoice.CUDA ? Device.CUDA : Device.CPU;
+        Device d = Device.valueOf(device.name());
         int[][] size = new int[1][];
         String[] status = new String[1];
         engine.loadModel(folder.toString(), () -> {
@@ -161,7 +172,7 @@ public final class StreamEngineService implements GenerationService, StreamEngin
 
     @Override
     public List<DeviceChoice> devices() {
-        return List.of(DeviceChoice.CPU, DeviceChoice.CUDA);
+        return List.of(DeviceChoice.values());
     }
 
     @Override
