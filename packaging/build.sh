@@ -175,10 +175,13 @@ else
 fi
 
 # --- Common jpackage options ---------------------------------------------------------------------------------------
-# $APPDIR is expanded by the jpackage launcher to the app folder (/opt/streamcanvas/lib/app on Linux).
+# $APPDIR is expanded by the jpackage launcher to the app folder (/opt/streamcanvas/lib/app on Linux). The app looks
+# for shipped models in <streamcanvas.home>/models (streamcanvas.models names that folder directly) and keeps its
+# settings and data in the user's folders (app/settings/AppPaths), never here.
 java_opts=(
   --java-options '-XX:MaxRAMPercentage=50'
   --java-options '-Dai.djl.offline=true'
+  --java-options '-Dstreamcanvas.home=$APPDIR'
   --java-options '-Dstreamcanvas.models=$APPDIR/models'
   --java-options '-Dstreamcanvas.variant='"$variant"
   --java-options '-Dlogback.configurationFile=$APPDIR/conf/logback.xml'
