@@ -34,9 +34,9 @@ while [ $# -gt 0 ]; do
 done
 
 case "$(uname -s)" in
-  Linux) os=linux; default_type=deb; name=streamcanvas; icon="$pkg/icons/streamcanvas.png"; sep=":" ;;
-  Darwin) os=macos; default_type=dmg; name=StreamCanvas; icon="$pkg/icons/streamcanvas.icns"; sep=":" ;;
-  MINGW*|MSYS*|CYGWIN*) os=windows; default_type=msi; name=StreamCanvas; icon="$pkg/icons/streamcanvas.ico"; sep=";" ;;
+  Linux) os=linux; default_type=deb; name=streamcanvas; icon="$pkg/icons/streamcanvas.png" ;;
+  Darwin) os=macos; default_type=dmg; name=StreamCanvas; icon="$pkg/icons/streamcanvas.icns" ;;
+  MINGW*|MSYS*|CYGWIN*) os=windows; default_type=msi; name=StreamCanvas; icon="$pkg/icons/streamcanvas.ico" ;;
   *) echo "build.sh: unsupported OS '$(uname -s)'" >&2; exit 2 ;;
 esac
 type="${type:-$default_type}"
@@ -158,7 +158,12 @@ echo "$modules" | tr ',' '\n' | sort -u > "$work/modules.txt"
 echo "build.sh: runtime modules: $(paste -sd, "$work/modules.txt")"
 
 # --- Runtime image ----------------------------------------------------------------------------------------------
-"$JLINK" --module-path "$work/jmods$sep$jdk_home/jmods" --add-modules "$(paste -sd, "$work/modules.txt")" \
+if [ "$os" = windows ]; then   # Git Bash: hand the native tools Windows paths (C:/...) where MSYS cannot tell
+  module_path="$(cygpath -m "$work/jmods");$(cygpath -m "$jdk_home/jmods")"
+else
+  module_path="$work/jmods:$jdk_home/jmods"
+fi
+"$JLINK" --module-path "$module_path" --add-modules "$(paste -sd, "$work/modules.txt")" \
   --strip-debug --no-header-files --no-man-pages --strip-native-commands --compress=2 --output "$work/runtime"
 t_runtime=$(date +%s)
 
@@ -207,7 +212,11 @@ image_args=(
 )
 case "$os" in
   macos) image_args+=(--mac-package-identifier dev.streamcanvas.app --mac-package-name StreamCanvas) ;;
-  windows) image_args+=(--add-launcher "streamcanvas-cli=$pkg/windows/streamcanvas-cli.properties") ;;
+  windows)
+    # a second launcher with a console for the headless commands (streamcanvas-cli.exe --help)
+    { cat "$pkg/windows/streamcanvas-cli.properties"; echo "icon=$(cygpath -m "$pkg/icons/streamcanvas.ico")"; } \
+      > "$work/streamcanvas-cli.properties"
+    image_args+=(--add-launcher "streamcanvas-cli=$work/streamcanvas-cli.properties") ;;
 esac
 echo "build.sh: jpackage --type app-image"
 "$JPACKAGE" "${image_args[@]}"
@@ -222,6 +231,8 @@ if [ "$type" != app-image ]; then
       res="$work/resources"
       cp "$pkg/linux/postinst" "$pkg/linux/prerm" "$pkg/linux/streamcanvas.desktop" "$res/"
       awk -v t="$variant_text" '{ if ($0 == "@VARIANT_TEXT@") print t; else print }' "$pkg/linux/control" > "$res/control"
+      awk -v t="$(echo "$variant_text" | sed 's/^ //')" '{ if ($0 == "@VARIANT_TEXT@") print t; else print }' \
+        "$pkg/linux/streamcanvas.spec" > "$res/streamcanvas.spec"
       if [ "$type" = deb ]; then
         deps="libgtk-3-0 | libgtk-3-0t64, libv4l-0 | libv4l-0t64"
       else
