@@ -239,7 +239,7 @@ if [ "$type" != app-image ]; then
         deps="gtk3, libv4l"
       fi
       inst+=(--resource-dir "$res" --install-dir /opt --linux-package-name streamcanvas --linux-app-release 1
-        --linux-deb-maintainer "StreamCanvas maintainers <maintainers@streamcanvas.dev>"
+        --linux-deb-maintainer maintainers@streamcanvas.dev
         --linux-menu-group Graphics --linux-app-category graphics --linux-shortcut
         --linux-rpm-license-type "ASL 2.0" --linux-package-deps "$deps")
       ;;
