@@ -13,6 +13,8 @@ import dev.streamcanvas.app.settings.SettingsStore;
 import dev.streamcanvas.app.source.canvas.CanvasModel;
 import dev.streamcanvas.app.source.canvas.CanvasSource;
 import dev.streamcanvas.app.source.webcam.WebcamCatalog;
+import dev.streamcanvas.app.train.TrainView;
+import dev.streamcanvas.app.train.TrainViewModel;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
@@ -34,14 +36,16 @@ public final class MainWindow {
 
     private final Stage stage;
     private final LiveViewModel vm;
+    private final TrainViewModel train;
     private final LiveView view;
     private final FxTaskRunner runner;
     private volatile boolean closed;
     private Runnable afterClose = Platform::exit;
 
-    private MainWindow(Stage stage, LiveViewModel vm, LiveView view, FxTaskRunner runner) {
+    private MainWindow(Stage stage, LiveViewModel vm, TrainViewModel train, LiveView view, FxTaskRunner runner) {
         this.stage = stage;
         this.vm = vm;
+        this.train = train;
         this.view = view;
         this.runner = runner;
     }
@@ -61,6 +65,7 @@ public final class MainWindow {
         DefaultSourceFactory sources = new DefaultSourceFactory(new CanvasSource(canvas), new WebcamCatalog());
         LiveViewModel vm = new LiveViewModel(runner, service, sources, canvas, store, paths, settings);
         vm.setDefaultModel(defaultModel);
+        TrainViewModel train = new TrainViewModel(runner, folder -> vm.generate().loadModel(folder), paths.dataDir().resolve("runs"));
 
         LiveView[] liveView = new LiveView[1];
         FXMLLoader loader = new FXMLLoader(resource("Live.fxml"));
@@ -72,6 +77,8 @@ public final class MainWindow {
                 return new InputView(vm.input(), vm.canvas());
             } else if (type == GenerateView.class) {
                 return new GenerateView(vm.generate());
+            } else if (type == TrainView.class) {
+                return new TrainView(train);
             }
             throw new IllegalStateException("no controller known for " + type);
         });
@@ -89,7 +96,7 @@ public final class MainWindow {
                 }
             }
         }
-        MainWindow window = new MainWindow(stage, vm, liveView[0], runner);
+        MainWindow window = new MainWindow(stage, vm, train, liveView[0], runner);
         new ErrorReporter(stage).install();
         stage.setOnCloseRequest(e -> {
             e.consume();
@@ -145,6 +152,7 @@ public final class MainWindow {
         stage.hide();
         Thread t = new Thread(() -> {
             try {
+                train.shutdown();
                 vm.shutdown(s);
             } finally {
                 runner.close();

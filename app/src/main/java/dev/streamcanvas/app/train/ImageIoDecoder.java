@@ -1,0 +1,28 @@
+package dev.streamcanvas.app.train;
+
+import dev.streamcanvas.engine.train.ImageDecoder;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.Locale;
+import javax.imageio.ImageIO;
+
+/** JPEG, BMP and GIF training images through javax.imageio (the engine decodes PNG itself). */
+final class ImageIoDecoder implements ImageDecoder {
+    @Override
+    public boolean accepts(String fileName) {
+        String n = fileName.toLowerCase(Locale.ROOT);
+        return n.endsWith(".jpg") || n.endsWith(".jpeg") || n.endsWith(".bmp") || n.endsWith(".gif");
+    }
+
+    @Override
+    public Image decode(byte[] file, String name) throws IOException {
+        BufferedImage img = ImageIO.read(new ByteArrayInputStream(file));
+        if (img == null) {
+            throw new IOException(name + ": not a readable image (expected JPEG, BMP or GIF)");
+        }
+        int w = img.getWidth();
+        int h = img.getHeight();
+        return new Image(w, h, img.getRGB(0, 0, w, h, null, 0, w));
+    }
+}
