@@ -50,6 +50,29 @@ public final class TrainView {
         }, vm.dataFolderProperty()));
         assignmentBox.getItems().setAll(TrainConfig.Assignment.NONE, TrainConfig.Assignment.EXACT, TrainConfig.Assignment.FP16);
         assignmentBox.valueProperty().bindBidirectional(vm.assignmentProperty());
+        assignmentBox.setConverter(new javafx.util.StringConverter<TrainConfig.Assignment>() {
+            @Override
+            public String toString(TrainConfig.Assignment a) {
+                if (a == null) {
+                    return "";
+                }
+                switch (a) {
+                    case NONE:
+                        return "Vanilla (no assignment)";
+                    case EXACT:
+                        return "Immiscible (exact assignment)";
+                    case FP16:
+                        return "Immiscible (fp16 costs)";
+                    default:
+                        return a.name();
+                }
+            }
+
+            @Override
+            public TrainConfig.Assignment fromString(String s) {
+                return null;
+            }
+        });
         spinner(stepsSpinner, vm.stepsProperty(), 1, 100_000, 100);
         spinner(vaeStepsSpinner, vm.vaeStepsProperty(), 0, 100_000, 100);
         spinner(batchSpinner, vm.batchProperty(), 2, 256, 2);
