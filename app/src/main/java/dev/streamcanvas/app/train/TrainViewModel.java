@@ -207,8 +207,8 @@ public final class TrainViewModel {
         progress.set(0);
         status.set("Reading " + folder.getFileName() + " …");
         tasks.submit(() -> backend.loadDataset(folder, size, this::loadProgress), data -> {
-            datasetFolder.set(folder);
             setDataset(data);
+            datasetFolder.set(folder);
             setState(State.IDLE);
             progress.set(0);
             status.set("Ready to train on " + data.size() + " images.");

@@ -165,7 +165,12 @@ class TrainViewModelTest {
     void pauseHaltsAfterTheCurrentStepAndResumeFinishesBothRuns() throws Exception {
         TrainViewModel vm = tinyVm(new ThreadTasks(), null, 4);
         CountDownLatch loaded = new CountDownLatch(1);
-        vm.datasetFolderProperty().addListener((o, a, b) -> loaded.countDown());
+        javafx.beans.binding.BooleanBinding canStart = vm.canStart();
+        canStart.addListener((o, a, b) -> {
+            if (b) {
+                loaded.countDown();
+            }
+        });
         vm.chooseDataset(dataset(12)); // loads on the test-train thread
         assertThat(loaded.await(60, TimeUnit.SECONDS)).isTrue();
         assertThat(vm.imageCountProperty().get()).isEqualTo(12);
