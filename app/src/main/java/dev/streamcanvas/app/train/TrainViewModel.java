@@ -189,8 +189,11 @@ public final class TrainViewModel {
     }
 
     private static ObservableList<XYChart.Series<Number, Number>> seriesPair() {
-        return FXCollections.observableArrayList(new XYChart.Series<>(Run.VANILLA.toString(), FXCollections.observableArrayList()),
-                new XYChart.Series<>(Run.IMMISCIBLE.toString(), FXCollections.observableArrayList()));
+        ObservableList<XYChart.Series<Number, Number>> pair = FXCollections.observableArrayList();
+        for (Run r : Run.values()) {
+            pair.add(new XYChart.Series<>(r.toString(), FXCollections.observableArrayList()));
+        }
+        return pair;
     }
 
     // ------------------------------------------------------------------ dataset
