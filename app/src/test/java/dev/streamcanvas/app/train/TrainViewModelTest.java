@@ -83,6 +83,26 @@ class TrainViewModelTest {
     }
 
     @Test
+    void cancellingWhileAFolderLoadsKeepsThePreviousDataset() throws Exception {
+        Path data = dataset(10);
+        TrainViewModel vm = tinyVm(UiTasks.inline(), null, 2);
+        List<Double> seen = new ArrayList<>();
+        vm.progressProperty().addListener((o, a, p) -> {
+            seen.add(p.doubleValue());
+            if (p.doubleValue() >= 0.3 && vm.canCancel().get()) {
+                vm.cancel();
+            }
+        });
+        vm.chooseDataset(data);
+        assertThat(vm.statusProperty().get()).isEqualTo("Loading cancelled.");
+        assertThat(vm.datasetFolderProperty().get()).isNull();
+        assertThat(vm.imageCountProperty().get()).isZero();
+        // cancelled when 4 of 11 files were read (the first report at or above 0.3): no further file is read
+        assertThat(seen).contains(1 / 11.0, 2 / 11.0, 3 / 11.0, 4 / 11.0).doesNotContain(5 / 11.0);
+        assertThat(vm.stateProperty().get()).isEqualTo(State.IDLE);
+    }
+
+    @Test
     void aFolderWithoutImagesIsReportedAndNothingChanges() throws Exception {
         Path empty = Files.createDirectories(dir.resolve("empty"));
         TrainViewModel vm = tinyVm(UiTasks.inline(), null, 2);
