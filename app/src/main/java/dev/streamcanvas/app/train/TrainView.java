@@ -85,7 +85,7 @@ public final class TrainView {
         this.vm = vm;
     }
 
-    /** Loads {@code Train.fxml} bound to {@code vm}, with the tab's stylesheet; the node to put in the Train tab. */
+    /** Loads {@code Train.fxml} (it brings its stylesheet) bound to {@code vm}: the node to put in the Train tab. */
     public static Parent create(TrainViewModel vm) {
         return create(vm, type -> {
             if (type == TrainView.class) {
@@ -100,9 +100,7 @@ public final class TrainView {
         FXMLLoader loader = new FXMLLoader(resource("Train.fxml"));
         loader.setControllerFactory(controllers::apply);
         try {
-            Parent root = loader.load();
-            root.getStylesheets().add(resource("train.css").toExternalForm());
-            return root;
+            return loader.load();
         } catch (IOException e) {
             throw new UncheckedIOException("could not load " + UI + "Train.fxml", e);
         }

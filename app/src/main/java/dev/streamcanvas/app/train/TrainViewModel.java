@@ -241,7 +241,9 @@ public final class TrainViewModel {
         datasetSummary.set(data.size() + " images" + (data.skipped() > 0
                 ? ", " + data.skipped() + " skipped (unreadable or corrupt)" : ", none skipped"));
         List<Thumbnail> t = new ArrayList<>();
-        for (int i = 0; i < Math.min(THUMBNAILS, data.size()); i++) {
+        int shown = Math.min(THUMBNAILS, data.size());
+        for (int k = 0; k < shown; k++) {
+            int i = k * data.size() / shown; // spread over the (name-sorted) folder
             t.add(new Thumbnail(ImageFolder.toArgb(data.image(i), data.imageSize()), data.imageSize(), data.caption(i)));
         }
         thumbnails.setAll(t);

@@ -75,6 +75,7 @@ class TrainViewFxTest {
                 charts.add((LineChart<?, ?>) n);
             }
             assertThat(charts).hasSize(4);
+            assertThat(root.getStylesheets()).anySatisfy(css -> assertThat(css).endsWith("train.css"));
             assertThat(charts).allSatisfy(c -> assertThat(c.getData()).hasSize(2));
             assertThat(charts.get(0).getData()).isSameAs(vm.trainLossSeries());
             vm.trainLossSeries().get(1).getData().add(new XYChart.Data<>(1, 0.5));
