@@ -47,9 +47,14 @@ public final class BenchCommand implements Callable<Integer> {
 
     /** Measured frames per block of the interleaved timing phases. */
     private static final int BLOCK = 5;
+    /** The first phases (timed, interleaved); the filter phases follow. */
+    private static final int TIMED = 6;
 
-    /** One measured configuration. */
-    record Phase(String name, StreamSettings settings, boolean moving) {
+    /** One measured configuration; {@code freshTensors}: allocate ORT tensors per call instead of reusing them. */
+    record Phase(String name, StreamSettings settings, boolean moving, boolean freshTensors) {
+        Phase(String name, StreamSettings settings, boolean moving) {
+            this(name, settings, moving, false);
+        }
     }
 
     /** Results of one phase. */
@@ -105,6 +110,7 @@ public final class BenchCommand implements Callable<Integer> {
                 new Phase("batch, RCFG self", base.toBuilder().guidance(GuidanceMode.SELF).build(), true),
                 new Phase("batch, RCFG initialize", base.toBuilder().guidance(GuidanceMode.INITIALIZE).build(), true),
                 new Phase("batch, full CFG", base.toBuilder().guidance(GuidanceMode.FULL).build(), true),
+                new Phase("batch, none, fresh tensors", base, true, true),
                 new Phase("filter on, static input", base.toBuilder().guidance(GuidanceMode.SELF).filter(filter).build(),
                         false),
                 new Phase("filter on, moving input", base.toBuilder().guidance(GuidanceMode.SELF).filter(filter).build(),
@@ -117,7 +123,7 @@ public final class BenchCommand implements Callable<Integer> {
             int h = size[1];
             // timing phases run interleaved in short blocks, so load from other processes hits them alike;
             // the similarity-filter phases need long runs of consecutive frames and run afterwards
-            List<Phase> timed = phases.subList(0, 5);
+            List<Phase> timed = phases.subList(0, TIMED);
             List<List<FrameTimings>> collected = new ArrayList<>();
             for (int i = 0; i < phases.size(); i++) {
                 collected.add(new ArrayList<>());
@@ -130,7 +136,10 @@ public final class BenchCommand implements Callable<Integer> {
             for (int b = 0; b < blocks; b++) {
                 for (int i = 0; i < timed.size(); i++) {
                     int want = Math.min(BLOCK, frames - collected.get(i).size());
-                    if (!runFrames(stream, timed.get(i), warmup, want, w, h, clock, cancel, collected.get(i))) {
+                    model.runner().setFreshTensors(timed.get(i).freshTensors());
+                    boolean ok = runFrames(stream, timed.get(i), warmup, want, w, h, clock, cancel, collected.get(i));
+                    model.runner().setFreshTensors(false);
+                    if (!ok) {
                         progress.finish();
                         err.println("bench: cancelled");
                         return 130;
@@ -138,7 +147,7 @@ public final class BenchCommand implements Callable<Integer> {
                     progress.update(++done, timed.get(i).name());
                 }
             }
-            for (int i = 5; i < phases.size(); i++) {
+            for (int i = TIMED; i < phases.size(); i++) {
                 if (!runFrames(stream, phases.get(i), warmup, frames, w, h, clock, cancel, collected.get(i))) {
                     progress.finish();
                     err.println("bench: cancelled");
@@ -206,8 +215,11 @@ public final class BenchCommand implements Callable<Integer> {
                 r.get(4).median(FrameTimings::unetMs) / r.get(2).median(FrameTimings::unetMs));
         out.printf(Locale.ROOT, "  RCFG initialize vs full CFG:          %.2fx  (unet only %.2fx)%n", full / init,
                 r.get(4).median(FrameTimings::unetMs) / r.get(3).median(FrameTimings::unetMs));
+        out.printf(Locale.ROOT, "  reused tensors vs fresh per call:     %.2fx  (unet only %.2fx)%n",
+                r.get(5).median(FrameTimings::totalMs) / batch,
+                r.get(5).median(FrameTimings::unetMs) / r.get(0).median(FrameTimings::unetMs));
         out.printf(Locale.ROOT, "  similarity filter skip rate:          static %.0f%% vs moving %.0f%%%n",
-                100 * r.get(5).skipRate(), 100 * r.get(6).skipRate());
+                100 * r.get(6).skipRate(), 100 * r.get(7).skipRate());
         out.flush();
     }
 

@@ -26,7 +26,7 @@ class BenchCommandTest {
         String text = out.toString();
         assertThat(text).contains("stream batch, none").contains("sequential, none").contains("batch, full CFG")
                 .contains("stream batch vs sequential (2 steps)").contains("RCFG self vs full CFG")
-                .contains("RCFG initialize vs full CFG");
+                .contains("RCFG initialize vs full CFG").contains("reused tensors vs fresh per call");
         // static input, threshold 0.98, at most 10 skips in a row: the warm-up frame is processed, then the 12
         // measured frames are 10 skips, 1 forced run, 1 skip = 11/12 = 92%; a moving input is never similar enough
         // (the filter and its coin restart with the settings switch before the phase)

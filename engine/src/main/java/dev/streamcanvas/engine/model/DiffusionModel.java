@@ -282,6 +282,11 @@ public final class DiffusionModel implements StreamModel {
         return singleStep;
     }
 
+    /** The runner of this model's graphs (its time counter and the benchmark's fresh-tensor switch). */
+    public RunClock runner() {
+        return clock;
+    }
+
     @Override
     public long runtimeNanos() {
         return clock.nanos();

@@ -2,7 +2,6 @@ package dev.streamcanvas.engine.model;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
 import dev.streamcanvas.engine.stream.Denoiser;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -183,10 +182,7 @@ public final class Unet implements Denoiser, AutoCloseable {
                 s.condSlot.putFloats(all, 0, all.length);
                 s.condFor = guidanceScale;
             }
-            long t0 = System.nanoTime();
-            try (OrtSession.Result r = graph.session().run(s.feeds, s.pinned)) {
-                clock.add(t0);
-            }
+            clock.run(graph.session(), s.feeds, s.pinned);
             s.outSlot.getFloats(0, result, start * e, rows * e);
         } catch (OrtException ex) {
             throw new IllegalStateException(graph.file() + ": unet run failed for batch " + rows + " at "

@@ -1,7 +1,6 @@
 package dev.streamcanvas.engine.model;
 
 import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,10 +70,7 @@ public final class VaeDecoder implements AutoCloseable {
             feeds.put(in.name(), s[0].ensure(frames, channels, h, w));
             pinned.put(out.name(), s[1].ensure(frames, 3, height, width));
             s[0].putFloats(latent, 0, frames * channels * h * w);
-            long t0 = System.nanoTime();
-            try (OrtSession.Result r = graph.session().run(feeds, pinned)) {
-                clock.add(t0);
-            }
+            clock.run(graph.session(), feeds, pinned);
             s[1].getFloats(0, image, 0, frames * 3 * height * width);
         } catch (OrtException e) {
             throw new IllegalStateException(graph.file() + ": vae decoder run failed for " + frames + "x" + channels

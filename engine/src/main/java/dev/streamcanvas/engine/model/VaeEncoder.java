@@ -1,7 +1,6 @@
 package dev.streamcanvas.engine.model;
 
 import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -94,10 +93,7 @@ public final class VaeEncoder implements AutoCloseable {
             feeds.put(in.name(), s[0].ensure(frames, 3, height, width));
             pinned.put(out.name(), s[1].ensure(frames, outC, h, w));
             s[0].putFloats(image, 0, frames * 3 * height * width);
-            long t0 = System.nanoTime();
-            try (OrtSession.Result r = graph.session().run(feeds, pinned)) {
-                clock.add(t0);
-            }
+            clock.run(graph.session(), feeds, pinned);
             int plane = latentChannels * h * w;
             for (int f = 0; f < frames; f++) {
                 s[1].getFloats(f * outC * h * w, latent, f * plane, plane); // channels 0..C-1 = the mean

@@ -31,7 +31,9 @@ import org.slf4j.LoggerFactory;
  *       reported through {@link Listener#onError} and the previous settings stay.</li>
  *   <li>{@link #loadModel(String, ModelLoader, Consumer)} loads a model on a background thread while the old
  *       one keeps streaming; on success it is swapped in between frames, on failure the old model stays and the
- *       callback gets the message.</li>
+ *       callback gets the message. For a model folder:
+ *       {@code engine.loadModel(dir.toString(), DiffusionModel.loader(dir, Device.CUDA, false), result -> ...)}
+ *       (a requested GPU that is unavailable falls back to CPU; {@link Listener#onStatus} says so).</li>
  *   <li>{@link #metrics()} returns a snapshot of counters and per-stage timings.</li>
  * </ul>
  * The engine never touches a UI toolkit; frames leave it as ARGB {@code int[]} with width and height.
@@ -83,6 +85,7 @@ public final class StreamEngine implements AutoCloseable {
     private volatile boolean running;
     private volatile boolean captureLatents;
     private volatile StreamSettings requested;
+    private volatile StreamSettings active;
     private Thread thread;
     private long inputSequence; // guarded by lock
 
@@ -164,6 +167,16 @@ public final class StreamEngine implements AutoCloseable {
         Objects.requireNonNull(s, "settings");
         requested = s;
         enqueue(() -> applyNow(s));
+    }
+
+    /** Whether a submitted frame waits for the engine (tests use it to avoid dropping frames). */
+    boolean inputPending() {
+        return input.hasFresh();
+    }
+
+    /** The settings in force (after the model adapted them, e.g. to its fixed size); null before a model is active. */
+    public StreamSettings activeSettings() {
+        return active;
     }
 
     /** The settings most recently given to {@link #apply} (not necessarily in force yet). */
@@ -258,6 +271,11 @@ public final class StreamEngine implements AutoCloseable {
                 }
             }
             batch.clear();
+            synchronized (lock) {
+                if (!commands.isEmpty()) {
+                    continue; // commands queued while the others ran apply before the next frame
+                }
+            }
             FrameBuffer in = input.take();
             if (in == null) {
                 continue;
@@ -302,6 +320,9 @@ public final class StreamEngine implements AutoCloseable {
         }
         StreamSettings old = settings;
         settings = s;
+        if (model != null) {
+            active = s;
+        }
         if (filter == null || old == null || !old.filter().equals(s.filter()) || old.seed() != s.seed()
                 || old.width() != s.width() || old.height() != s.height()) {
             filter = new SimilarityFilter(s.filter(), s.seed());
@@ -361,6 +382,7 @@ public final class StreamEngine implements AutoCloseable {
         pipeline = p;
         promptCache = cache;
         settings = s;
+        active = s;
         collected = 0;
         lastOutputValid = false;
         filter = new SimilarityFilter(s.filter(), s.seed());
@@ -445,15 +467,16 @@ public final class StreamEngine implements AutoCloseable {
                 l.onOutputLatents(copy, shape);
             }
         }
-        FrameTimings ft = null;
+        // postprocess: the last frame's conversion is timed; every output of the call carries the call's timings
+        ImageTensors.toArgb(decoded, (frames - 1) * plane3, width, height, argb);
+        long t5 = System.nanoTime();
+        double rt = (model.runtimeNanos() - rt0) / 1e6;
+        FrameTimings ft = new FrameTimings(in.sequence(), queueWait, (t1 - t0) / 1e6, (t2 - t1) / 1e6,
+                (t3 - t2) / 1e6, (t4 - t3) / 1e6, (t5 - t4) / 1e6, (t5 - t0) / 1e6, rt, false);
+        record(ft, t5);
         for (int fr = 0; fr < frames; fr++) {
-            ImageTensors.toArgb(decoded, fr * plane3, width, height, argb);
-            if (fr == frames - 1) {
-                long t5 = System.nanoTime();
-                double rt = (model.runtimeNanos() - rt0) / 1e6;
-                ft = new FrameTimings(in.sequence(), queueWait, (t1 - t0) / 1e6, (t2 - t1) / 1e6, (t3 - t2) / 1e6,
-                        (t4 - t3) / 1e6, (t5 - t4) / 1e6, (t5 - t0) / 1e6, rt, false);
-                record(ft, t5);
+            if (frames > 1) { // a frame batch: convert each frame in turn (the single-frame case is done)
+                ImageTensors.toArgb(decoded, fr * plane3, width, height, argb);
             }
             output.publish(argb, width, height, outputSequence++, false);
             for (Listener l : listeners) {

@@ -185,6 +185,27 @@ class DiffusionModelTest {
     }
 
     @Test
+    void freshTensorModeGivesTheSameNumbersAsReusedTensors() throws Exception {
+        try (DiffusionModel m = DiffusionModel.load(fixture(), Device.CPU)) {
+            float[] latents = new float[2 * 4 * 2 * 2];
+            for (int i = 0; i < latents.length; i++) {
+                latents[i] = (float) Math.cos(i);
+            }
+            float[] emb = new float[2 * 10 * 8];
+            java.util.Arrays.fill(emb, 0.3f);
+            int[] ts = {999, 599};
+            float[] reused = new float[latents.length];
+            float[] fresh = new float[latents.length];
+            m.denoiser().predict(latents, ts, emb, 2, 2, 2, reused);
+            m.runner().setFreshTensors(true);
+            m.denoiser().predict(latents, ts, emb, 2, 2, 2, fresh);
+            assertThat(fresh).containsExactly(reused);
+            // out = 0.5 x + 0.1 * 0.3 + 0.001 t
+            assertThat((double) reused[0]).isCloseTo(0.5 + 0.03 + 0.999, within(1e-5));
+        }
+    }
+
+    @Test
     void closingTwiceIsHarmless() throws Exception {
         DiffusionModel m = DiffusionModel.load(fixture(), Device.CPU);
         m.close();
