@@ -87,18 +87,13 @@ public final class TrainView {
 
     /** Loads {@code Train.fxml} (it brings its stylesheet) bound to {@code vm}: the node to put in the Train tab. */
     public static Parent create(TrainViewModel vm) {
-        return create(vm, type -> {
+        FXMLLoader loader = new FXMLLoader(resource("Train.fxml"));
+        loader.setControllerFactory(type -> {
             if (type == TrainView.class) {
                 return new TrainView(vm);
             }
             throw new IllegalStateException("no controller known for " + type);
         });
-    }
-
-    /** For an enclosing FXML loader that already has a controller factory (the main window). */
-    static Parent create(TrainViewModel vm, Function<Class<?>, Object> controllers) {
-        FXMLLoader loader = new FXMLLoader(resource("Train.fxml"));
-        loader.setControllerFactory(controllers::apply);
         try {
             return loader.load();
         } catch (IOException e) {

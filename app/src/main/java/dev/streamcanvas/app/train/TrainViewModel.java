@@ -1,5 +1,6 @@
 package dev.streamcanvas.app.train;
 
+import dev.streamcanvas.app.concurrent.TaskRunner;
 import dev.streamcanvas.engine.train.AssignmentDemo;
 import dev.streamcanvas.engine.train.ImageFolder;
 import dev.streamcanvas.engine.train.MicroSdConfig;
@@ -109,7 +110,7 @@ public final class TrainViewModel {
     public record SampleGrid(Run run, int step, int size, List<int[]> argb) {
     }
 
-    private final UiTasks tasks;
+    private final TaskRunner tasks;
     private final TrainBackend backend;
     private final LiveModelTarget live;
 
@@ -174,12 +175,13 @@ public final class TrainViewModel {
     private final BooleanBinding idle;
 
     /**
-     * @param tasks       background work and UI hand-over
+     * @param tasks       background work and UI hand-over (a training run holds one worker for its whole length,
+     *                    so the app gives the tab a runner of its own)
      * @param backend     dataset loading, trainers and export
      * @param live        where "Use this model live" sends the exported folder; null when there is no live view
      * @param outputRoot  default folder for the run folders and the exported model
      */
-    public TrainViewModel(UiTasks tasks, TrainBackend backend, LiveModelTarget live, Path outputRoot) {
+    public TrainViewModel(TaskRunner tasks, TrainBackend backend, LiveModelTarget live, Path outputRoot) {
         this.tasks = Objects.requireNonNull(tasks, "tasks");
         this.backend = Objects.requireNonNull(backend, "backend");
         this.live = live;

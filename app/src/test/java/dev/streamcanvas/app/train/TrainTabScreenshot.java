@@ -18,7 +18,7 @@ import javax.imageio.ImageIO;
 /**
  * Not a test: renders the Train tab after a short real run (tiny model, synthetic shapes) and saves a PNG, for
  * the README figure. Run it on a display (Xvfb):
- * {@code xvfb-run -a java -cp <test classpath> dev.streamcanvas.app.train.TrainTabScreenshot OUT.png [theme.css]}.
+ * {@code xvfb-run -a java -cp <test classpath> dev.streamcanvas.app.train.TrainTabScreenshot OUT.png}.
  */
 public final class TrainTabScreenshot {
     private TrainTabScreenshot() {
@@ -26,7 +26,8 @@ public final class TrainTabScreenshot {
 
     public static void main(String[] args) throws Exception {
         Path out = Path.of(args.length > 0 ? args[0] : "docs/train/train-tab.png");
-        String theme = args.length > 1 ? Path.of(args[1]).toUri().toString() : null;
+        String theme = args.length > 1 ? Path.of(args[1]).toUri().toString()
+                : TrainView.resource("theme.css").toExternalForm();
         Path work = Files.createTempDirectory("train-tab");
         Path data = Files.createDirectories(work.resolve("shapes"));
         for (int i = 0; i < 48; i++) {
@@ -47,7 +48,7 @@ public final class TrainTabScreenshot {
         CountDownLatch started = new CountDownLatch(1);
         Platform.startup(started::countDown);
         started.await();
-        FxUiTasks tasks = new FxUiTasks();
+        dev.streamcanvas.app.concurrent.FxTaskRunner tasks = new dev.streamcanvas.app.concurrent.FxTaskRunner();
         CountDownLatch finished = new CountDownLatch(1);
         Parent[] root = new Parent[1];
         Platform.runLater(() -> {

@@ -64,7 +64,7 @@ class TrainViewFxTest {
 
     @Test
     void viewBindsChartsButtonsAndPicturesToTheViewModel() throws Exception {
-        TrainViewModel vm = new TrainViewModel(UiTasks.inline(), TrainBackend.engine(), null, dir);
+        TrainViewModel vm = new TrainViewModel(new InlineTaskRunner(), TrainBackend.engine(), null, dir);
         onFx(() -> {
             Parent root = TrainView.create(vm);
             Scene scene = new Scene(root, 660, 900);

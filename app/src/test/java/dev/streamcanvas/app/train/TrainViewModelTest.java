@@ -2,6 +2,7 @@ package dev.streamcanvas.app.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.streamcanvas.app.concurrent.TaskRunner;
 import dev.streamcanvas.app.train.TrainViewModel.Run;
 import dev.streamcanvas.app.train.TrainViewModel.State;
 import dev.streamcanvas.engine.model.ModelFolder;
@@ -44,7 +45,7 @@ class TrainViewModelTest {
         return data;
     }
 
-    private TrainViewModel tinyVm(UiTasks tasks, LiveModelTarget live, int steps) {
+    private TrainViewModel tinyVm(TaskRunner tasks, LiveModelTarget live, int steps) {
         TrainViewModel vm = new TrainViewModel(tasks, TrainBackend.engine(), live, dir.resolve("runs"));
         vm.modelPresetProperty().set(vm.modelPresets().stream()
                 .filter(p -> p.config().imageSize() == 16).findFirst().orElseThrow());
@@ -68,7 +69,7 @@ class TrainViewModelTest {
     @Test
     void choosingADatasetShowsItsCountSkippedFilesAndThumbnails() throws Exception {
         Path data = dataset(10);
-        TrainViewModel vm = tinyVm(UiTasks.inline(), null, 2);
+        TrainViewModel vm = tinyVm(new InlineTaskRunner(), null, 2);
         assertThat(vm.canStart().get()).isFalse();
         vm.chooseDataset(data);
         assertThat(vm.stateProperty().get()).isEqualTo(State.IDLE);
@@ -85,7 +86,7 @@ class TrainViewModelTest {
     @Test
     void cancellingWhileAFolderLoadsKeepsThePreviousDataset() throws Exception {
         Path data = dataset(10);
-        TrainViewModel vm = tinyVm(UiTasks.inline(), null, 2);
+        TrainViewModel vm = tinyVm(new InlineTaskRunner(), null, 2);
         List<Double> seen = new ArrayList<>();
         vm.progressProperty().addListener((o, a, p) -> {
             seen.add(p.doubleValue());
@@ -105,7 +106,7 @@ class TrainViewModelTest {
     @Test
     void aFolderWithoutImagesIsReportedAndNothingChanges() throws Exception {
         Path empty = Files.createDirectories(dir.resolve("empty"));
-        TrainViewModel vm = tinyVm(UiTasks.inline(), null, 2);
+        TrainViewModel vm = tinyVm(new InlineTaskRunner(), null, 2);
         vm.chooseDataset(empty);
         assertThat(vm.errorProperty().get()).contains("empty").contains("no readable images");
         assertThat(vm.datasetFolderProperty().get()).isNull();
@@ -114,7 +115,7 @@ class TrainViewModelTest {
 
     @Test
     void startTrainsBothRunsAndEveryChartGetsPointsForBoth() throws Exception {
-        TrainViewModel vm = tinyVm(UiTasks.inline(), null, 4);
+        TrainViewModel vm = tinyVm(new InlineTaskRunner(), null, 4);
         vm.chooseDataset(dataset(12));
         vm.start();
         assertThat(vm.errorProperty().get()).isEmpty();
@@ -147,7 +148,7 @@ class TrainViewModelTest {
 
     @Test
     void cancelStopsTheVanillaRunAndTheImmiscibleRunNeverStarts() throws Exception {
-        TrainViewModel vm = tinyVm(UiTasks.inline(), null, 20);
+        TrainViewModel vm = tinyVm(new InlineTaskRunner(), null, 20);
         vm.chooseDataset(dataset(12));
         XYChart.Series<Number, Number> vanillaLoss = vm.trainLossSeries().get(0);
         vanillaLoss.getData().addListener((ListChangeListener<XYChart.Data<Number, Number>>) c -> {
@@ -167,10 +168,10 @@ class TrainViewModelTest {
     }
 
     /** Background work on its own thread, UI hand-over inline on the calling thread. */
-    private static final class ThreadTasks implements UiTasks {
+    private static final class ThreadTasks implements TaskRunner {
         @Override
         public <T> void submit(Callable<T> work, Consumer<? super T> onSuccess, Consumer<? super Exception> onFailure) {
-            Thread t = new Thread(() -> UiTasks.inline().submit(work, onSuccess, onFailure), "test-train");
+            Thread t = new Thread(() -> new InlineTaskRunner().submit(work, onSuccess, onFailure), "test-train");
             t.setDaemon(true);
             t.start();
         }
@@ -178,6 +179,11 @@ class TrainViewModelTest {
         @Override
         public void onUi(Runnable action) {
             action.run();
+        }
+
+        @Override
+        public Cancellable schedule(java.time.Duration delay, Runnable action) {
+            throw new UnsupportedOperationException("the Train tab schedules nothing");
         }
     }
 
@@ -233,7 +239,7 @@ class TrainViewModelTest {
             handed.add(folder);
             return CompletableFuture.completedFuture(null);
         };
-        TrainViewModel vm = tinyVm(UiTasks.inline(), live, 2);
+        TrainViewModel vm = tinyVm(new InlineTaskRunner(), live, 2);
         vm.chooseDataset(dataset(12));
         assertThat(vm.canExport().get()).isFalse();
         vm.start();
@@ -255,7 +261,7 @@ class TrainViewModelTest {
     @Test
     void aFailingLiveLoadShowsItsMessage() throws Exception {
         LiveModelTarget live = folder -> CompletableFuture.failedFuture(new java.io.IOException(folder + ": unet signature mismatch"));
-        TrainViewModel vm = tinyVm(UiTasks.inline(), live, 1);
+        TrainViewModel vm = tinyVm(new InlineTaskRunner(), live, 1);
         vm.chooseDataset(dataset(12));
         vm.assignmentProperty().set(TrainViewModel.AssignmentChoice.NONE);
         vm.start();
@@ -269,7 +275,7 @@ class TrainViewModelTest {
 
     @Test
     void aBadFieldIsNamedAndNothingStarts() throws Exception {
-        TrainViewModel vm = tinyVm(UiTasks.inline(), null, 2);
+        TrainViewModel vm = tinyVm(new InlineTaskRunner(), null, 2);
         vm.chooseDataset(dataset(6));
         vm.stepsProperty().set("many");
         vm.start();
@@ -290,7 +296,7 @@ class TrainViewModelTest {
 
     @Test
     void newDemoDrawsOtherPointsAndTheImmisciblePairingIsNeverLonger() {
-        TrainViewModel vm = tinyVm(UiTasks.inline(), null, 2);
+        TrainViewModel vm = tinyVm(new InlineTaskRunner(), null, 2);
         var first = vm.demoProperty().get();
         vm.newDemo();
         var second = vm.demoProperty().get();
