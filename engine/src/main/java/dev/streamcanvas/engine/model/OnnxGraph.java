@@ -50,7 +50,8 @@ public final class OnnxGraph implements AutoCloseable {
     private final List<TensorInfo> inputs;
     private final List<TensorInfo> outputs;
     private final RuntimeStatus status;
-    private boolean closed;
+    private volatile boolean closed;
+    private static boolean djlEngineStarted;
 
     private OnnxGraph(Path file, OrtEnvironment environment, OrtSession session, OrtSession.SessionOptions options,
             RuntimeStatus status) throws OrtException, ModelLoadException {
@@ -70,13 +71,24 @@ public final class OnnxGraph implements AutoCloseable {
      * @throws ModelLoadException naming the file when it is missing, unsafe, malformed or ORT refuses it
      */
     public static OnnxGraph load(Path onnxFile, Device device) throws ModelLoadException {
+        return load(onnxFile, device, 0);
+    }
+
+    /**
+     * Like {@link #load(Path, Device)} with the number of intra-op threads ONNX Runtime may use for this session
+     * (0 = ORT's default, one per core); benchmarks on shared machines pin it.
+     */
+    public static OnnxGraph load(Path onnxFile, Device device, int intraOpThreads) throws ModelLoadException {
+        if (intraOpThreads < 0) {
+            throw new IllegalArgumentException("intraOpThreads must be >= 0, got " + intraOpThreads);
+        }
         Path file = onnxFile.toAbsolutePath().normalize();
         try {
             OnnxModelFile.read(file);
         } catch (OnnxFormatException e) {
             throw new ModelLoadException(e.getMessage(), e);
         }
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtEnvironment env = sharedEnvironment();
         String fallback = "";
         Device active = Device.CPU;
         if (device != Device.CPU) {
@@ -87,7 +99,7 @@ public final class OnnxGraph implements AutoCloseable {
                         + " (available: " + available + "); running on CPU. To use the GPU, " + GPU_HINT + ".";
             } else {
                 try {
-                    OnnxGraph g = create(file, env, device, new RuntimeStatus(device, device, ""));
+                    OnnxGraph g = create(file, env, device, intraOpThreads, new RuntimeStatus(device, device, ""));
                     LOG.info("{}: running on {}", file, device);
                     return g;
                 } catch (OrtException e) {
@@ -98,18 +110,41 @@ public final class OnnxGraph implements AutoCloseable {
             LOG.warn("{}: {}", file.getFileName(), fallback);
         }
         try {
-            return create(file, env, active, new RuntimeStatus(device, active, fallback));
+            return create(file, env, active, intraOpThreads, new RuntimeStatus(device, active, fallback));
         } catch (OrtException e) {
             throw new ModelLoadException(file + ": ONNX Runtime cannot load the model: " + firstLine(e.getMessage()), e);
         }
     }
 
-    private static OnnxGraph create(Path file, OrtEnvironment env, Device device, RuntimeStatus status)
-            throws OrtException, ModelLoadException {
+    /**
+     * The process-wide ORT environment, created through DJL's OnnxRuntime engine so that DJL and this class share
+     * it: DJL's engine creates the environment with global thread-pool options and fails if a plain
+     * {@code OrtEnvironment.getEnvironment()} call came first. Code that needs the environment should take it
+     * from here (or from {@link #environment()}), never create it directly.
+     */
+    public static OrtEnvironment sharedEnvironment() {
+        synchronized (OnnxGraph.class) {
+            if (!djlEngineStarted) {
+                djlEngineStarted = true;
+                try {
+                    ai.djl.engine.Engine.getEngine("OnnxRuntime");
+                } catch (RuntimeException | LinkageError e) {
+                    LOG.warn("DJL's OnnxRuntime engine did not start ({}); using ONNX Runtime directly", e.toString());
+                }
+            }
+        }
+        return OrtEnvironment.getEnvironment();
+    }
+
+    private static OnnxGraph create(Path file, OrtEnvironment env, Device device, int intraOpThreads,
+            RuntimeStatus status) throws OrtException, ModelLoadException {
         OrtSession.SessionOptions opts = new OrtSession.SessionOptions();
         OrtSession session = null;
         try {
             opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            if (intraOpThreads > 0) {
+                opts.setIntraOpNumThreads(intraOpThreads);
+            }
             if (device == Device.TENSORRT) {
                 opts.addTensorrt(0);
                 opts.addCUDA(0);

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.streamcanvas.engine.io.AtomicFiles;
 import dev.streamcanvas.engine.model.ElementType;
 import dev.streamcanvas.engine.onnx.FixtureSpec.Precision;
-import dev.streamcanvas.engine.onnx.FixtureSpec.Timestep;
 import dev.streamcanvas.engine.onnx.FixtureSpec.VaeOutput;
 import dev.streamcanvas.engine.onnx.FixtureSpec.Weights;
 import dev.streamcanvas.engine.onnx.proto.OnnxProtos.ModelProto;
@@ -57,7 +56,7 @@ import java.util.SplittableRandom;
  */
 public final class FixtureGenerator {
     public static final float SCALING_FACTOR = 0.18215f;
-    /** Number of BPE merges learned for the fixture tokenizer. */
+    /** Most BPE merges learned for the fixture tokenizer (the fixed corpus runs out at 173). */
     public static final int MERGES = 200;
     private static final long EXTERNAL_THRESHOLD = 1024;
     private static final String BATCH = "batch_size";
@@ -90,6 +89,29 @@ public final class FixtureGenerator {
 
     public static ModelProto vaeDecoder(FixtureSpec spec) {
         return new FixtureGenerator(spec).buildVaeDecoder();
+    }
+
+    /** Reads back the {@code fixture_spec.json} a fixture folder was written with. */
+    public static FixtureSpec readSpec(Path dir) throws IOException {
+        Path file = dir.resolve("fixture_spec.json");
+        com.fasterxml.jackson.databind.JsonNode n = json().readTree(file.toFile());
+        for (String key : List.of("width", "height", "vae_factor", "text_dim", "seq_len", "ids", "timestep",
+                "vae_output", "timestep_cond", "precision", "weights", "channels", "seed", "padding", "external_data")) {
+            if (n == null || !n.hasNonNull(key)) {
+                throw new IOException(file + ": missing field '" + key + "' (not a fixture spec of this version)");
+            }
+        }
+        try {
+            return new FixtureSpec(n.get("width").asInt(), n.get("height").asInt(), n.get("vae_factor").asInt(),
+                    n.get("text_dim").asInt(), n.get("seq_len").asInt(),
+                    FixtureSpec.Ids.valueOf(n.get("ids").asText()), FixtureSpec.Timestep.valueOf(n.get("timestep").asText()),
+                    VaeOutput.valueOf(n.get("vae_output").asText()), n.get("timestep_cond").asInt(),
+                    Precision.valueOf(n.get("precision").asText()), Weights.valueOf(n.get("weights").asText()),
+                    n.get("channels").asInt(), n.get("seed").asLong(),
+                    FixtureSpec.Padding.valueOf(n.get("padding").asText()), n.get("external_data").asBoolean());
+        } catch (IllegalArgumentException e) {
+            throw new IOException(file + ": invalid fixture spec: " + e.getMessage(), e);
+        }
     }
 
     private void writeAll(Path dir) throws IOException {
@@ -336,8 +358,8 @@ public final class FixtureGenerator {
 
         Map<String, Object> scheduler = new LinkedHashMap<>();
         scheduler.put("_class_name", "LCMScheduler");
-        scheduler.put("beta_start", 0.00085);
-        scheduler.put("beta_end", 0.012);
+        scheduler.put("beta_start", new java.math.BigDecimal("0.00085"));
+        scheduler.put("beta_end", new java.math.BigDecimal("0.012"));
         scheduler.put("beta_schedule", "scaled_linear");
         scheduler.put("num_train_timesteps", 1000);
         scheduler.put("original_inference_steps", 50);
@@ -396,10 +418,5 @@ public final class FixtureGenerator {
         fixture.put("padding", spec.padding().name());
         fixture.put("external_data", spec.externalData());
         writeJson(dir.resolve("fixture_spec.json"), fixture);
-    }
-
-    /** True for a timestep input carried as float (FLOAT or FLOAT_SCALAR). */
-    static boolean floatTimestep(FixtureSpec spec) {
-        return spec.timestep() != Timestep.INT64;
     }
 }

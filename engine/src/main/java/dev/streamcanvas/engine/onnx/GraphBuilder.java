@@ -36,7 +36,7 @@ import java.util.Set;
 public final class GraphBuilder {
     /** The default opset: LayerNormalization is in, ReduceMean still takes axes as an attribute. */
     public static final int DEFAULT_OPSET = 17;
-    /** IR version written with the default opset (IR 8 goes with opset 17). */
+    /** IR version written with the default opset (IR 8 goes with opsets up to 18). */
     public static final int IR_VERSION = 8;
 
     private final String graphName;
@@ -110,6 +110,11 @@ public final class GraphBuilder {
         return initializer(Tensors.int64s(name, dims, data));
     }
 
+    /** An INT32 initializer. */
+    public Value initializer(String name, long[] dims, int[] data) {
+        return initializer(Tensors.int32s(name, dims, data));
+    }
+
     /** Adds a ready-made tensor as initializer (its name must be unique). */
     public Value initializer(TensorProto tensor) {
         claim(tensor.getName());
@@ -153,13 +158,21 @@ public final class GraphBuilder {
     /** The finished model (default domain at {@link #opset()}). */
     public ModelProto build() {
         return ModelProto.newBuilder()
-                .setIrVersion(IR_VERSION)
+                .setIrVersion(irVersion(opset))
                 .setProducerName("streamcanvas")
                 .setProducerVersion("0.1")
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(opset))
                 .addAllMetadataProps(metadata)
                 .setGraph(graph.clone().setName(graphName))
                 .build();
+    }
+
+    /** The IR version that introduced {@code opset} (8 up to opset 18, 9 for 19-20, 10 for 21-22, 11 for 23). */
+    static int irVersion(int opset) {
+        if (opset <= 18) {
+            return IR_VERSION;
+        }
+        return opset <= 20 ? 9 : opset <= 22 ? 10 : 11;
     }
 
     // ---- elementwise --------------------------------------------------------------------------------------
@@ -424,6 +437,27 @@ public final class GraphBuilder {
         String out = fresh(opType);
         graph.addNode(node(opType, ins, List.of(out), attrs));
         return new Value(out, outType, this);
+    }
+
+    /** Any op with several outputs, one element type per output. */
+    public Value[] ops(String opType, List<ElementType> outTypes, List<Value> inputs, AttributeProto... attrs) {
+        List<String> ins = new ArrayList<>();
+        for (Value v : inputs) {
+            if (v == null) {
+                ins.add("");
+            } else {
+                check(v);
+                ins.add(v.name());
+            }
+        }
+        List<String> outs = new ArrayList<>();
+        Value[] result = new Value[outTypes.size()];
+        for (int i = 0; i < result.length; i++) {
+            outs.add(fresh(opType));
+            result[i] = new Value(outs.get(i), outTypes.get(i), this);
+        }
+        graph.addNode(node(opType, ins, outs, attrs));
+        return result;
     }
 
     private Value op(String opType, ElementType outType, Value... inputs) {

@@ -171,7 +171,10 @@ public final class OnnxModelFile {
             cis.setSizeLimit(Integer.MAX_VALUE);
             model = ModelProto.parseFrom(cis);
         } catch (InvalidProtocolBufferException e) {
-            String why = e.getMessage() != null && e.getMessage().contains("ended unexpectedly")
+            // a truncated ONNX file still begins like one: the part read so far has an IR version
+            boolean startedLikeOnnx = e.getUnfinishedMessage() instanceof ModelProto partial
+                    && partial.getIrVersion() > 0;
+            String why = startedLikeOnnx && e.getMessage() != null && e.getMessage().contains("ended unexpectedly")
                     ? "the file is truncated (it ends in the middle of the model)"
                     : "the file is not an ONNX model (it does not parse as an ONNX ModelProto)";
             throw new OnnxFormatException(file, why, e);
@@ -286,27 +289,26 @@ public final class OnnxModelFile {
 
     /** Resolves an external data location, refusing anything that leaves the model's folder. */
     private static Path resolveInside(Path file, Path dir, String location, String what) throws OnnxFormatException {
-        String escape = " of " + what + " escapes the model folder " + dir
-                + " (external data must be a file inside the model's folder)";
+        String loc = "external data location '" + location + "' of " + what;
+        String escape = ": it escapes the model folder " + dir + " (external data must be a file inside the model's folder)";
         Path rel;
         try {
             rel = Path.of(location);
         } catch (InvalidPathException e) {
-            throw new OnnxFormatException(file, "external data location '" + location + "' of " + what
-                    + " is not a valid path");
+            throw new OnnxFormatException(file, loc + " is not a valid path");
         }
         boolean driveOrRoot = location.startsWith("/") || location.startsWith("\\") || location.matches("^[A-Za-z]:.*");
         if (rel.isAbsolute() || driveOrRoot) {
-            throw new OnnxFormatException(file, "external data location '" + location + "' is absolute and" + escape);
+            throw new OnnxFormatException(file, loc + " is an absolute path" + escape);
         }
         for (Path part : rel) {
             if (part.toString().equals("..") || part.toString().contains("..\\")) {
-                throw new OnnxFormatException(file, "external data location '" + location + "' contains '..' and" + escape);
+                throw new OnnxFormatException(file, loc + " contains '..'" + escape);
             }
         }
         Path resolved = dir.resolve(rel).normalize();
         if (!resolved.startsWith(dir.normalize())) {
-            throw new OnnxFormatException(file, "external data location '" + location + "'" + escape);
+            throw new OnnxFormatException(file, loc + escape);
         }
         Path real;
         Path realDir;
@@ -320,8 +322,7 @@ public final class OnnxModelFile {
             throw new OnnxFormatException(resolved, "cannot resolve external data file: " + e.getMessage(), e);
         }
         if (!real.startsWith(realDir)) {
-            throw new OnnxFormatException(file, "external data location '" + location + "' is a symbolic link to "
-                    + real + " and" + escape);
+            throw new OnnxFormatException(file, loc + " is a symbolic link to " + real + escape);
         }
         if (!Files.isRegularFile(real)) {
             throw new OnnxFormatException(resolved, "external data of " + what + " is not a regular file");

@@ -145,8 +145,18 @@ public final class Trainer implements AutoCloseable {
         }
     }
 
-    /** Blocks while paused; true when the run should stop. */
-    private boolean waitOrStop() {
+    /**
+     * Blocks while paused (telling the listener when the run actually halts and when it goes on); true when the
+     * run should stop.
+     */
+    private boolean waitOrStop(TrainListener.Stage stage, int stepsDone) {
+        boolean halted;
+        synchronized (lock) {
+            halted = paused && !cancelled;
+        }
+        if (halted) {
+            listener.onPaused(stage, stepsDone);
+        }
         synchronized (lock) {
             while (paused && !cancelled) {
                 try {
@@ -157,7 +167,11 @@ public final class Trainer implements AutoCloseable {
                 }
             }
         }
-        return cancelled || Thread.currentThread().isInterrupted();
+        boolean stop = cancelled || Thread.currentThread().isInterrupted();
+        if (halted && !stop) {
+            listener.onResumed(stage, stepsDone);
+        }
+        return stop;
     }
 
     // ---------------------------------------------------------------- the run
@@ -184,7 +198,7 @@ public final class Trainer implements AutoCloseable {
         }
         int target = Math.min(unetStep, cfg.steps());
         while (unetStepsDone < target) {
-            if (waitOrStop()) {
+            if (waitOrStop(TrainListener.Stage.UNET, unetStepsDone)) {
                 return stopCancelled();
             }
             double[] la = unetStep(unetStepsDone);
@@ -231,7 +245,7 @@ public final class Trainer implements AutoCloseable {
             listener.onStage(TrainListener.Stage.VAE, cfg.vaeSteps());
             Speed speed = new Speed();
             while (vaeStepsDone < cfg.vaeSteps()) {
-                if (waitOrStop()) {
+                if (waitOrStop(TrainListener.Stage.VAE, vaeStepsDone)) {
                     return stopCancelled();
                 }
                 double loss = vaeStep(vaeStepsDone);
