@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
         description = "Real-time interactive diffusion: live webcam/canvas restyling, training tools, calibration.",
         subcommands = {
             // one line per headless command
+            CalibCommand.class,
         })
 public final class StreamCanvasCommand implements Callable<Integer> {
     @Override
