@@ -163,7 +163,10 @@ public final class BidirectionalLoss {
     private static final class FrameData {
         final int w;
         final int h;
+        final double cx;
+        final double cy;
         final float[][] dist;        // [class][h*w] distance to the class mask, pixels
+        final int[][] nearest;       // [class][h*w] index of the nearest pixel of the class (flow is read there)
         final float[] flow;          // [2*h*w] px/s
         // points grouped by class
         final float[] px;            // [n] LIDAR frame, metres
@@ -196,14 +199,18 @@ public final class BidirectionalLoss {
         FrameData(CalibFrame frame, Intrinsics cam, int[] classes, DistanceTransform dt, double bandPx) {
             w = cam.width();
             h = cam.height();
+            cx = cam.cx();
+            cy = cam.cy();
             int nc = classes.length;
             dist = new float[nc][];
+            nearest = new int[nc][];
             ClassMask mask = frame.mask();
             float[] inner = new float[w * h];
             int[][] perClass = new int[nc][];
             for (int ci = 0; ci < nc; ci++) {
                 dist[ci] = new float[w * h];
-                dt.ofClass(mask, classes[ci], dist[ci]);
+                nearest[ci] = new int[w * h];
+                dt.ofClass(mask, classes[ci], dist[ci], nearest[ci]);
                 // candidate samples: class-c pixels within bandPx of another class
                 dt.ofOtherClasses(mask, classes[ci], inner);
                 int count = 0;
@@ -300,9 +307,9 @@ public final class BidirectionalLoss {
                     }
                     double u = cam.fx() * xc / zc + cam.cx();
                     double v = cam.fy() * yc / zc + cam.cy();
-                    if (s.useTime() && deltaS != 0) {
+                    if (s.useTime() && deltaS != 0 && nearest[ci][0] >= 0) {
                         double u0 = u;
-                        u = shiftU(u0, v, deltaS);
+                        u = shiftU(nearest[ci], u0, v, deltaS);
                         v = shiftV;
                     }
                     if (u < 0 || u > w - 1 || v < 0 || v > h - 1) {
@@ -352,20 +359,33 @@ public final class BidirectionalLoss {
         double shiftV;
 
         /**
-         * Moves a projection p (where the point is at the LIDAR time) back to the camera time, p - delta * u, with
-         * u the mean of the flow at p and at the first-order estimate p - delta * flow(p) (Heun's step: the flow
-         * field belongs to the camera time, and a point's pixel speed changes along its path, e.g. it grows as
-         * the point comes closer). Returns u and leaves v in {@link #shiftV}.
+         * Moves a projection p (where the point is at the LIDAR time) back to the camera time. The flow is read
+         * at the nearest pixel of the point's own class (so a point on an object's edge moves with the object,
+         * not with the background next to it) at the first-order camera-time position p1 = p - delta * flow(p),
+         * giving the point's velocity u_c at the camera time. Over the offset a point that the vehicle
+         * approaches speeds up: for motion along the optical axis p - c scales with 1/Z, so the exact shift is
+         * delta * u_c / (1 - k delta) with k = |u_c| / |p1 - c| the inverse time to contact (c the principal
+         * point standing in for the focus of expansion). Returns u and leaves v in {@link #shiftV}.
          */
-        double shiftU(double u, double v, double deltaS) {
-            int fi = 2 * (clampI((int) (v + 0.5), h) * w + clampI((int) (u + 0.5), w));
-            double fu = flow[fi];
-            double fv = flow[fi + 1];
-            double u1 = u - deltaS * fu;
-            double v1 = v - deltaS * fv;
-            int fj = 2 * (clampI((int) (v1 + 0.5), h) * w + clampI((int) (u1 + 0.5), w));
-            shiftV = v - deltaS * 0.5 * (fv + flow[fj + 1]);
-            return u - deltaS * 0.5 * (fu + flow[fj]);
+        double shiftU(int[] near, double u, double v, double deltaS) {
+            int fi = 2 * near[clampI((int) (v + 0.5), h) * w + clampI((int) (u + 0.5), w)];
+            double u1 = u - deltaS * flow[fi];
+            double v1 = v - deltaS * flow[fi + 1];
+            int fj = 2 * near[clampI((int) (v1 + 0.5), h) * w + clampI((int) (u1 + 0.5), w)];
+            double fu = flow[fj];
+            double fv = flow[fj + 1];
+            double ru = u1 - cx;
+            double rv = v1 - cy;
+            double r2 = ru * ru + rv * rv;
+            double kd = 0;
+            if (r2 > 1) {
+                // k * delta with the sign of the radial motion: positive when the point moves outward
+                kd = deltaS * (fu * ru + fv * rv) / r2;
+                kd = kd > 0.5 ? 0.5 : kd < -0.5 ? -0.5 : kd;
+            }
+            double g = deltaS / (1 - kd);
+            shiftV = v - g * fv;
+            return u - g * fu;
         }
 
         static int clampI(int v, int n) {
@@ -381,6 +401,7 @@ public final class BidirectionalLoss {
             double cx = cam.cx();
             double cy = cam.cy();
             float[] d = dist[ci];
+            int[] near = nearest[ci];
             double sum = 0;
             double r0 = r[0];
             double r1 = r[1];
@@ -406,9 +427,9 @@ public final class BidirectionalLoss {
                 double iz = 1 / zc;
                 double u = fx * xc * iz + cx;
                 double v = fy * yc * iz + cy;
-                if (deltaS != 0) {
+                if (deltaS != 0 && near[0] >= 0) {
                     double u0 = u;
-                    u = shiftU(u0, v, deltaS);
+                    u = shiftU(near, u0, v, deltaS);
                     v = shiftV;
                 }
                 boolean inside = u >= 0 && u <= w - 1 && v >= 0 && v <= h - 1;

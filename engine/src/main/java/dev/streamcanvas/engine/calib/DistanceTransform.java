@@ -16,6 +16,8 @@ public final class DistanceTransform {
     private final float[] d;      // [max(w,h)] one line of the output
     private final int[] v;        // [max(w,h)] parabola apexes of the lower envelope
     private final float[] z;      // [max(w,h)+1] boundaries between envelope parabolas
+    private final int[] arg;      // [max(w,h)] apex of the parabola that wins at each position
+    private final int[] rowArg;   // [h*w] after the column pass: row of the nearest set pixel in the column
 
     public DistanceTransform(int width, int height) {
         this.width = width;
@@ -25,6 +27,8 @@ public final class DistanceTransform {
         d = new float[n];
         v = new int[n];
         z = new float[n + 1];
+        arg = new int[n];
+        rowArg = new int[width * height];
     }
 
     /**
@@ -32,7 +36,15 @@ public final class DistanceTransform {
      * {@code out} ([height * width]); {@link Float#POSITIVE_INFINITY} everywhere when the class is absent.
      */
     public void ofClass(ClassMask mask, int classId, float[] out) {
-        compute(mask, classId, false, out);
+        compute(mask, classId, false, out, null);
+    }
+
+    /**
+     * As {@link #ofClass(ClassMask, int, float[])}, and also writes into {@code nearest} ([h * w]) the index
+     * y * width + x of a nearest class pixel (-1 when the class is absent).
+     */
+    public void ofClass(ClassMask mask, int classId, float[] out, int[] nearest) {
+        compute(mask, classId, false, out, nearest);
     }
 
     /**
@@ -40,10 +52,10 @@ public final class DistanceTransform {
      * lies inside its class region); infinite everywhere when the whole mask is that class.
      */
     public void ofOtherClasses(ClassMask mask, int classId, float[] out) {
-        compute(mask, classId, true, out);
+        compute(mask, classId, true, out, null);
     }
 
-    private void compute(ClassMask mask, int classId, boolean invert, float[] out) {
+    private void compute(ClassMask mask, int classId, boolean invert, float[] out, int[] nearest) {
         if (mask.width() != width || mask.height() != height) {
             throw new IllegalArgumentException("mask is " + mask.width() + "x" + mask.height()
                     + ", transform was built for " + width + "x" + height);
@@ -57,16 +69,19 @@ public final class DistanceTransform {
         }
         if (!any) {
             java.util.Arrays.fill(out, Float.POSITIVE_INFINITY);
+            if (nearest != null) {
+                java.util.Arrays.fill(nearest, -1);
+            }
             return;
         }
-        squared(out);
+        squared(out, nearest);
         for (int i = 0; i < out.length; i++) {
             out[i] = (float) Math.sqrt(out[i]);
         }
     }
 
     /** In place: {@code grid} holds 0 on the set and {@link #FAR} elsewhere; on return, squared distances. */
-    void squared(float[] grid) {
+    void squared(float[] grid, int[] nearest) {
         for (int x = 0; x < width; x++) {
             for (int y = 0; y < height; y++) {
                 f[y] = grid[y * width + x];
@@ -74,12 +89,19 @@ public final class DistanceTransform {
             envelope(height);
             for (int y = 0; y < height; y++) {
                 grid[y * width + x] = d[y];
+                rowArg[y * width + x] = arg[y];
             }
         }
         for (int y = 0; y < height; y++) {
             System.arraycopy(grid, y * width, f, 0, width);
             envelope(width);
             System.arraycopy(d, 0, grid, y * width, width);
+            if (nearest != null) {
+                for (int x = 0; x < width; x++) {
+                    int xn = arg[x];
+                    nearest[y * width + x] = rowArg[y * width + xn] * width + xn;
+                }
+            }
         }
     }
 
@@ -120,6 +142,7 @@ public final class DistanceTransform {
             }
             float dq = q - v[k];
             d[q] = dq * dq + f[v[k]];
+            arg[q] = v[k];
         }
     }
 }
