@@ -21,12 +21,32 @@ import java.util.List;
  */
 public final class BidirectionalLoss {
 
-    /** Per-stage settings: caps in pixels, which points and mask pixels take part. */
-    public record Stage(double pointCapPx, double maskCapPx, int pointStride, int sampleStride, boolean useTime) {
+    /**
+     * Per-stage settings: caps in pixels, which points and mask pixels take part.
+     *
+     * @param pointCapPx     cap of the point-to-mask distance
+     * @param maskCapPx      cap of the mask-to-point distance beyond the ring gap
+     * @param pointStride    every n-th point of each class
+     * @param sampleStride   mask pixels on a grid of this spacing
+     * @param useTime        apply the time-offset shift
+     * @param bandPx         mask pixels deeper than this inside their class are not sampled (infinite: all candidates)
+     * @param skipInteriorPx points that project deeper than this inside their own class region at the stage start
+     *                       score 0 without being evaluated (they stay inside under the small moves of a fine stage);
+     *                       infinite: evaluate every point
+     */
+    public record Stage(double pointCapPx, double maskCapPx, int pointStride, int sampleStride, boolean useTime,
+            double bandPx, double skipInteriorPx) {
         public Stage {
-            if (!(pointCapPx > 0) || !(maskCapPx > 0) || pointStride < 1 || sampleStride < 1) {
-                throw new IllegalArgumentException("caps must be > 0 and strides >= 1");
+            if (!(pointCapPx > 0) || !(maskCapPx > 0) || pointStride < 1 || sampleStride < 1 || !(bandPx > 0)
+                    || !(skipInteriorPx > 0)) {
+                throw new IllegalArgumentException("caps, band and interior margin must be > 0 and strides >= 1");
             }
+        }
+
+        /** A stage that samples every candidate mask pixel and evaluates every point. */
+        public Stage(double pointCapPx, double maskCapPx, int pointStride, int sampleStride, boolean useTime) {
+            this(pointCapPx, maskCapPx, pointStride, sampleStride, useTime, Double.POSITIVE_INFINITY,
+                    Double.POSITIVE_INFINITY);
         }
     }
 
@@ -167,6 +187,10 @@ public final class BidirectionalLoss {
         final double cy;
         final float[][] dist;        // [class][h*w] distance to the class mask, pixels
         final int[][] nearest;       // [class][h*w] index of the nearest pixel of the class (flow is read there)
+        final byte[] ids;            // [h*w] the mask
+        final float[] depthInside;   // [h*w] distance from a pixel of a used class to the nearest other-class pixel
+        final float[] sampleDepth;   // [samples] depthInside of each candidate mask sample
+        final int[] classIds;        // [C]
         final float[] flow;          // [2*h*w] px/s
         // points grouped by class
         final float[] px;            // [n] LIDAR frame, metres
@@ -177,8 +201,8 @@ public final class BidirectionalLoss {
         final float[] sx;            // [n] LIDAR frame, metres
         final float[] sy;
         final float[] sz;
-        final int[] selStart;        // [C+1]
-        final int[] selectedCount;   // [C]
+        final int[] selStart;        // [C+1] the evaluated points of each class
+        final int[] selectedCount;   // [C] evaluated plus skipped interior points (the normaliser)
         final float[] pu;            // [n] last projection of selected point k (NaN: not in the image)
         final float[] pv;
         // candidate mask samples per class (within the boundary band), packed y * w + x
@@ -206,6 +230,9 @@ public final class BidirectionalLoss {
             nearest = new int[nc][];
             ClassMask mask = frame.mask();
             float[] inner = new float[w * h];
+            ids = mask.ids();
+            classIds = classes.clone();
+            depthInside = new float[w * h];
             int[][] perClass = new int[nc][];
             for (int ci = 0; ci < nc; ci++) {
                 dist[ci] = new float[w * h];
@@ -214,11 +241,13 @@ public final class BidirectionalLoss {
                 // candidate samples: class-c pixels within bandPx of another class
                 dt.ofOtherClasses(mask, classes[ci], inner);
                 int count = 0;
-                byte[] ids = mask.ids();
                 int[] tmp = new int[w * h];
                 for (int i = 0; i < ids.length; i++) {
-                    if ((ids[i] & 0xff) == classes[ci] && inner[i] <= bandPx) {
-                        tmp[count++] = i;
+                    if ((ids[i] & 0xff) == classes[ci]) {
+                        depthInside[i] = inner[i];
+                        if (inner[i] <= bandPx) {
+                            tmp[count++] = i;
+                        }
                     }
                 }
                 perClass[ci] = Arrays.copyOf(tmp, count);
@@ -229,8 +258,12 @@ public final class BidirectionalLoss {
                 sampleStart[ci + 1] = sampleStart[ci] + perClass[ci].length;
             }
             samples = new int[sampleStart[nc]];
+            sampleDepth = new float[samples.length];
             for (int ci = 0; ci < nc; ci++) {
                 System.arraycopy(perClass[ci], 0, samples, sampleStart[ci], perClass[ci].length);
+            }
+            for (int j = 0; j < samples.length; j++) {
+                sampleDepth[j] = depthInside[samples[j]];
             }
             active = new int[samples.length];
             activeSamples = new int[nc];
@@ -294,6 +327,7 @@ public final class BidirectionalLoss {
             int k = 0;
             for (int ci = 0; ci < nc; ci++) {
                 int count = 0;
+                int classId = classIds[ci];
                 selStart[ci] = k;
                 for (int i = classStart[ci]; i < classStart[ci + 1]; i++) {
                     if ((i - classStart[ci]) % stride != 0) {
@@ -315,14 +349,19 @@ public final class BidirectionalLoss {
                     if (u < 0 || u > w - 1 || v < 0 || v > h - 1) {
                         continue;
                     }
-                    sx[k] = px[i];
-                    sy[k] = py[i];
-                    sz[k] = pz[i];
-                    k++;
                     count++;
                     int b = (int) (u / 16);
                     minV[b] = Math.min(minV[b], (float) v);
                     maxV[b] = Math.max(maxV[b], (float) v);
+                    int pix = (int) (v + 0.5) * w + (int) (u + 0.5);
+                    if ((ids[pix] & 0xff) == classId && depthInside[pix] > s.skipInteriorPx()) {
+                        // deep inside its own class: scores 0 now and after any small move
+                        continue;
+                    }
+                    sx[k] = px[i];
+                    sy[k] = py[i];
+                    sz[k] = pz[i];
+                    k++;
                 }
                 selectedCount[ci] = count;
             }
@@ -334,7 +373,7 @@ public final class BidirectionalLoss {
                     int p = samples[j];
                     int x = p % w;
                     int y = p / w;
-                    if (x % ss != 0 || y % ss != 0) {
+                    if (x % ss != 0 || y % ss != 0 || sampleDepth[j] > s.bandPx()) {
                         continue;
                     }
                     int b = x / 16;

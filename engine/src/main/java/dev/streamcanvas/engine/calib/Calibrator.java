@@ -256,14 +256,25 @@ public final class Calibrator {
         }
     }
 
+    /** Mask pixels deeper than this inside their class are not sampled in the fine stages (full-size pixels). */
+    static final double FINE_BAND_PX = 10;
+    /** Points deeper than this inside their own class at a fine stage's start are not re-evaluated (full-size pixels). */
+    static final double FINE_SKIP_PX = 24;
+
     private BidirectionalLoss.Stage stage(double cap, int pointStride, double sampleStride, boolean useTime) {
+        boolean fine = cap <= 5;
         return new BidirectionalLoss.Stage(cap * scale, cap * scale, pointStride,
-                Math.max(1, (int) Math.round(sampleStride * scale)), useTime);
+                Math.max(1, (int) Math.round(sampleStride * scale)), useTime,
+                fine ? FINE_BAND_PX * scale : Double.POSITIVE_INFINITY, fine ? FINE_SKIP_PX * scale : Double.POSITIVE_INFINITY);
     }
 
     private BidirectionalLoss.Stage finalStage(boolean useTime) {
-        return new BidirectionalLoss.Stage(opt.pointCapPx() * scale, opt.maskCapPx() * scale, 1,
-                Math.max(1, (int) Math.round(opt.sampleStride() * scale)), useTime);
+        return fineStage(useTime, 1, opt.sampleStride());
+    }
+
+    private BidirectionalLoss.Stage fineStage(boolean useTime, int pointStride, int sampleStride) {
+        return new BidirectionalLoss.Stage(opt.pointCapPx() * scale, opt.maskCapPx() * scale, pointStride,
+                Math.max(1, (int) Math.round(sampleStride * scale)), useTime, FINE_BAND_PX * scale, FINE_SKIP_PX * scale);
     }
 
     private void beginProgress(String name, double base, double span) {
@@ -326,8 +337,7 @@ public final class Calibrator {
         // 3. joint fit on all frames: first on every second point, then all points
         beginProgress("joint fit", 0.62, 0.25);
         boolean[] free = {true, true, true, true, true, true, useTime};
-        BidirectionalLoss.Stage half = new BidirectionalLoss.Stage(opt.pointCapPx() * scale, opt.maskCapPx() * scale, 2,
-                Math.max(1, (int) Math.round(2 * opt.sampleStride() * scale)), useTime);
+        BidirectionalLoss.Stage half = fineStage(useTime, 2, 2 * opt.sampleStride());
         loss.beginStage(half, all, cur, delta / 1000);
         Objective joint = new Objective(cur, delta, free);
         nelderMead(joint, new double[] {0.2, 0.2, 0.2, 2, 2, 2, 5}, 600, 2);
@@ -358,8 +368,9 @@ public final class Calibrator {
             for (int sgn = -1; sgn <= 1; sgn += 2) {
                 double d = delta + sgn * PROFILE_MS;
                 riseFixed += loss.evaluate(cur, d / 1000) - atEstimate;
-                Objective prof = new Objective(cur, d, spatial);
-                nelderMead(prof, new double[] {0.1, 0.1, 0.1, 2, 2, 4, 0}, 250, 1);
+                // delta trades against translation (mostly along the optical axis); rotation is not re-fitted
+                Objective prof = new Objective(cur, d, new boolean[] {false, false, false, true, true, true, false});
+                nelderMead(prof, new double[] {0, 0, 0, 2, 2, 6, 0}, 150, 0);
                 riseProfile += Math.max(0, prof.best - atEstimate);
             }
             riseFixed /= 2;
