@@ -14,8 +14,7 @@ public final class Main {
 
     public static void main(String[] args) {
         int code = new CommandLine(new StreamCanvasCommand()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
-        if (code != 0 || args.length > 0) {
-            System.exit(code);
-        }
+        // also after the window closed: camera drivers may leave non-daemon threads behind
+        System.exit(code);
     }
 }

@@ -29,7 +29,6 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -42,22 +41,6 @@ public final class CalibCommand implements Callable<Integer> {
     public Integer call() {
         System.out.println("usage: streamcanvas calib (synth | solve | bench) --help");
         return 0;
-    }
-
-    /** Set by Ctrl-C; the solver polls it and stops. */
-    static final AtomicBoolean CANCELLED = new AtomicBoolean();
-
-    /** Installs a Ctrl-C hook that asks the running solve to stop and gives it a moment to do so. */
-    static void installCancelHook() {
-        Thread main = Thread.currentThread();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            CANCELLED.set(true);
-            try {
-                main.join(3000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "calib-cancel"));
     }
 
     /** A one-line console progress bar on stderr. */
@@ -260,7 +243,12 @@ public final class CalibCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws IOException {
-            installCancelHook();
+            try (Cancellation cancel = new Cancellation()) {
+                return run(cancel);
+            }
+        }
+
+        private Integer run(Cancellation cancel) throws IOException {
             CalibSequence seq = SequenceIo.read(data, maxFrames);
             Extrinsic start = startGuess(seq, init);
             SolveOptions d = SolveOptions.defaults();
@@ -270,7 +258,7 @@ public final class CalibCommand implements Callable<Integer> {
                     d.maskCapPx(), d.bandPx(), d.sampleStride(), d.stoppedFlowPxS(), d.labelMap(), cls);
             SolveResult r;
             try {
-                r = Calibrator.solve(seq, start, o, new Bar("solve "), CANCELLED::get);
+                r = Calibrator.solve(seq, start, o, new Bar("solve "), cancel::cancelled);
             } catch (CancellationException e) {
                 System.err.println("\ncancelled");
                 return 130;
@@ -356,7 +344,15 @@ public final class CalibCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws IOException {
-            installCancelHook();
+            try (Cancellation c = new Cancellation()) {
+                cancel = c;
+                return run();
+            }
+        }
+
+        private Cancellation cancel;
+
+        private Integer run() throws IOException {
             List<String> md = new ArrayList<>();
             List<String> csv = new ArrayList<>();
             csv.add("case,seed,noise,true_offset_ms,rot_err_deg,trans_err_cm,tx_cm,ty_cm,tz_cm,offset_err_ms,offset_status,"
@@ -424,7 +420,7 @@ public final class CalibCommand implements Callable<Integer> {
             CalibSequence seq = SyntheticSequence.generate(o, null);
             ThreadMXBean mx = ManagementFactory.getThreadMXBean();
             long cpu0 = mx.getCurrentThreadCpuTime();
-            SolveResult r = Calibrator.solve(seq, seq.initial(), so, bar, CANCELLED::get);
+            SolveResult r = Calibrator.solve(seq, seq.initial(), so, bar, cancel::cancelled);
             double cpu = (mx.getCurrentThreadCpuTime() - cpu0) / 1e9;
             if (overlays != null) {
                 CalibFrame f = overlayFrame(seq, r, null);

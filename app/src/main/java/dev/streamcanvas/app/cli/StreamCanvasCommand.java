@@ -12,6 +12,12 @@ import picocli.CommandLine.Command;
         description = "Real-time interactive diffusion: live webcam/canvas restyling, training tools, calibration.",
         subcommands = {
             // one line per headless command
+            InspectCommand.class,
+            FixtureCommand.class,
+            RenderCommand.class,
+            BenchCommand.class,
+            AssignCommand.class,
+            TrainCommand.class,
             CalibCommand.class,
         })
 public final class StreamCanvasCommand implements Callable<Integer> {

@@ -1,0 +1,243 @@
+package dev.streamcanvas.app.cli;
+
+import dev.streamcanvas.engine.model.DiffusionModel;
+import dev.streamcanvas.engine.model.ModelLoadException;
+import dev.streamcanvas.engine.stream.FilterSettings;
+import dev.streamcanvas.engine.stream.FrameTimings;
+import dev.streamcanvas.engine.stream.GuidanceMode;
+import dev.streamcanvas.engine.stream.StreamSettings;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.function.ToDoubleFunction;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code streamcanvas bench}: measures the stream engine on a model with synthetic input and prints per-stage
+ * median times, fps, the Java overhead, and ratios measured in the same run (stream batch vs sequential, RCFG self
+ * vs full CFG, initialize vs full, similarity-filter skip rate on a static vs a moving input).
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {"Benchmark the stream engine on a model folder with synthetic frames.",
+            "Prints per-stage median ms, fps, Java overhead and same-run ratios of the StreamDiffusion techniques."})
+public final class BenchCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    StreamOptions common = new StreamOptions();
+
+    @Option(names = "--steps", defaultValue = "4", description = "Stream slots n. Default: ${DEFAULT-VALUE}.")
+    int steps;
+
+    @Option(names = "--frames", defaultValue = "30", paramLabel = "K",
+            description = "Measured frames per phase. Default: ${DEFAULT-VALUE}.")
+    int frames;
+
+    @Option(names = "--warmup", defaultValue = "1",
+            description = "Unmeasured frames after each switch of configuration. Default: ${DEFAULT-VALUE}.")
+    int warmup;
+
+    /** Measured frames per block of the interleaved timing phases. */
+    private static final int BLOCK = 5;
+    /** The first phases (timed, interleaved); the filter phases follow. */
+    private static final int TIMED = 6;
+
+    /** One measured configuration; {@code freshTensors}: allocate ORT tensors per call instead of reusing them. */
+    record Phase(String name, StreamSettings settings, boolean moving, boolean freshTensors) {
+        Phase(String name, StreamSettings settings, boolean moving) {
+            this(name, settings, moving, false);
+        }
+    }
+
+    /** Results of one phase. */
+    record Result(Phase phase, List<FrameTimings> timings) {
+        double median(ToDoubleFunction<FrameTimings> f) {
+            double[] v = timings.stream().filter(t -> !t.skipped()).mapToDouble(f).sorted().toArray();
+            if (v.length == 0) {
+                return 0;
+            }
+            return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+        }
+
+        double skipRate() {
+            return timings.stream().filter(FrameTimings::skipped).count() / (double) Math.max(1, timings.size());
+        }
+
+        double javaPercent() {
+            return median(FrameTimings::javaOverheadPercent);
+        }
+    }
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (steps < 1 || steps > StreamSettings.MAX_SLOTS || frames < 1 || warmup < 0) {
+            err.println("bench: --steps must be 1..8, --frames >= 1, --warmup >= 0");
+            return 2;
+        }
+        DiffusionModel model;
+        try {
+            model = DiffusionModel.load(common.model, common.device, common.tinyVae);
+        } catch (ModelLoadException e) {
+            err.println("bench: " + e.getMessage());
+            return 2;
+        }
+        int[] size = common.size != null ? common.size : model.fixedSize() != null ? model.fixedSize()
+                : new int[] {512, 512};
+        StreamSettings base;
+        try {
+            base = StreamSettings.builder().prompt("a portrait in the style of a watercolor painting")
+                    .negativePrompt("blurry, low quality").strength(0.6).slots(steps).size(size[0], size[1])
+                    .directStep(model.singleStep()).guidance(GuidanceMode.NONE).build();
+        } catch (IllegalArgumentException e) {
+            model.close();
+            err.println("bench: " + e.getMessage());
+            return 2;
+        }
+        FilterSettings filter = FilterSettings.on(0.98, 10);
+        List<Phase> phases = List.of(
+                new Phase("stream batch, none", base, true),
+                new Phase("sequential, none", base.toBuilder().denoisingBatch(false).build(), true),
+                new Phase("batch, RCFG self", base.toBuilder().guidance(GuidanceMode.SELF).build(), true),
+                new Phase("batch, RCFG initialize", base.toBuilder().guidance(GuidanceMode.INITIALIZE).build(), true),
+                new Phase("batch, full CFG", base.toBuilder().guidance(GuidanceMode.FULL).build(), true),
+                new Phase("batch, none, fresh tensors", base, true, true),
+                new Phase("filter on, static input", base.toBuilder().guidance(GuidanceMode.SELF).filter(filter).build(),
+                        false),
+                new Phase("filter on, moving input", base.toBuilder().guidance(GuidanceMode.SELF).filter(filter).build(),
+                        true));
+        String runtime = model.runtimeStatus();
+        List<Result> results = new ArrayList<>();
+        try (Cancellation cancel = new Cancellation(); SyncStream stream = new SyncStream(base, false)) {
+            stream.setModel(model);
+            int w = size[0];
+            int h = size[1];
+            // timing phases run interleaved in short blocks, so load from other processes hits them alike;
+            // the similarity-filter phases need long runs of consecutive frames and run afterwards
+            List<Phase> timed = phases.subList(0, TIMED);
+            List<List<FrameTimings>> collected = new ArrayList<>();
+            for (int i = 0; i < phases.size(); i++) {
+                collected.add(new ArrayList<>());
+            }
+            int blocks = (frames + BLOCK - 1) / BLOCK;
+            ConsoleProgress progress = new ConsoleProgress(err, "bench",
+                    blocks * timed.size() + 2 * (frames + warmup));
+            int done = 0;
+            int[] clock = new int[1];
+            for (int b = 0; b < blocks; b++) {
+                for (int i = 0; i < timed.size(); i++) {
+                    int want = Math.min(BLOCK, frames - collected.get(i).size());
+                    model.runner().setFreshTensors(timed.get(i).freshTensors());
+                    boolean ok = runFrames(stream, timed.get(i), warmup, want, w, h, clock, cancel, collected.get(i));
+                    model.runner().setFreshTensors(false);
+                    if (!ok) {
+                        progress.finish();
+                        err.println("bench: cancelled");
+                        return 130;
+                    }
+                    progress.update(++done, timed.get(i).name());
+                }
+            }
+            for (int i = TIMED; i < phases.size(); i++) {
+                if (!runFrames(stream, phases.get(i), warmup, frames, w, h, clock, cancel, collected.get(i))) {
+                    progress.finish();
+                    err.println("bench: cancelled");
+                    return 130;
+                }
+                done += frames + warmup;
+                progress.update(done, phases.get(i).name());
+            }
+            progress.finish();
+            for (int i = 0; i < phases.size(); i++) {
+                results.add(new Result(phases.get(i), collected.get(i)));
+            }
+        } catch (Exception e) {
+            err.println("bench: " + e.getMessage());
+            return 1;
+        }
+        print(out, model.name(), runtime, size, results);
+        return 0;
+    }
+
+    /**
+     * Switches to {@code p}, restarts the stream, runs {@code warm} unmeasured and {@code count} measured frames.
+     * A moving input advances {@code clock}; false when cancelled.
+     */
+    private static boolean runFrames(SyncStream stream, Phase p, int warm, int count, int w, int h, int[] clock,
+            Cancellation cancel, List<FrameTimings> into) throws Exception {
+        stream.apply(p.settings());
+        stream.engine().resetStream();
+        for (int k = 0; k < warm + count; k++) {
+            if (cancel.cancelled()) {
+                return false;
+            }
+            int[] px = frame(w, h, p.moving() ? clock[0]++ : 0);
+            SyncStream.Output o = stream.run(px, w, h);
+            if (k >= warm) {
+                into.add(o.timings());
+            }
+        }
+        return true;
+    }
+
+    private void print(PrintWriter out, String model, String runtime, int[] size, List<Result> r) {
+        out.printf(Locale.ROOT, "bench: model %s on %s, %dx%d, %d steps, %d frames per phase (interleaved in blocks "
+                + "of " + BLOCK + ", %d warm-up after each switch), %d cores%n",
+                model, runtime, size[0], size[1], steps, frames, warmup, Runtime.getRuntime().availableProcessors());
+        out.printf(Locale.ROOT, "%-26s %8s %7s %7s %8s %7s %7s %7s %7s %6s %6s%n", "phase (median ms)", "frame",
+                "prep", "encode", "unet", "decode", "post", "wait", "fps", "java%", "skip%");
+        for (Result x : r) {
+            double total = x.median(FrameTimings::totalMs);
+            out.printf(Locale.ROOT, "%-26s %8.2f %7.2f %7.2f %8.2f %7.2f %7.2f %7.2f %7.1f %6.1f %6.1f%n",
+                    x.phase().name(), total, x.median(FrameTimings::preprocessMs), x.median(FrameTimings::encodeMs),
+                    x.median(FrameTimings::unetMs), x.median(FrameTimings::decodeMs),
+                    x.median(FrameTimings::postprocessMs), x.median(FrameTimings::queueWaitMs),
+                    total > 0 ? 1000.0 / total : 0, x.javaPercent(), 100 * x.skipRate());
+        }
+        double batch = r.get(0).median(FrameTimings::totalMs);
+        double seq = r.get(1).median(FrameTimings::totalMs);
+        double self = r.get(2).median(FrameTimings::totalMs);
+        double init = r.get(3).median(FrameTimings::totalMs);
+        double full = r.get(4).median(FrameTimings::totalMs);
+        out.println("ratios (same run, median frame time):");
+        out.printf(Locale.ROOT, "  stream batch vs sequential (%d steps): %.2fx  (unet only %.2fx)%n", steps,
+                seq / batch, r.get(1).median(FrameTimings::unetMs) / r.get(0).median(FrameTimings::unetMs));
+        out.printf(Locale.ROOT, "  RCFG self vs full CFG:                %.2fx  (unet only %.2fx)%n", full / self,
+                r.get(4).median(FrameTimings::unetMs) / r.get(2).median(FrameTimings::unetMs));
+        out.printf(Locale.ROOT, "  RCFG initialize vs full CFG:          %.2fx  (unet only %.2fx)%n", full / init,
+                r.get(4).median(FrameTimings::unetMs) / r.get(3).median(FrameTimings::unetMs));
+        out.printf(Locale.ROOT, "  reused tensors vs fresh per call:     %.2fx  (unet only %.2fx)%n",
+                r.get(5).median(FrameTimings::totalMs) / batch,
+                r.get(5).median(FrameTimings::unetMs) / r.get(0).median(FrameTimings::unetMs));
+        out.printf(Locale.ROOT, "  similarity filter skip rate:          static %.0f%% vs moving %.0f%%%n",
+                100 * r.get(6).skipRate(), 100 * r.get(7).skipRate());
+        out.flush();
+    }
+
+    /** A synthetic frame: a colour gradient with a square that moves with {@code t} (t = 0 for a static input). */
+    static int[] frame(int w, int h, int t) {
+        int[] px = new int[w * h];
+        int sq = Math.max(2, Math.min(w, h) / 4);
+        int sx = (t * 3) % Math.max(1, w - sq);
+        int sy = (t * 2) % Math.max(1, h - sq);
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int r = (x * 255 / Math.max(1, w - 1) + t * 7) & 0xff;
+                int g = y * 255 / Math.max(1, h - 1);
+                int b = ((x + y + t * 5) * 3) & 0xff;
+                boolean inSquare = x >= sx && x < sx + sq && y >= sy && y < sy + sq;
+                px[y * w + x] = inSquare ? 0xffffffff : 0xff000000 | (r << 16) | (g << 8) | b;
+            }
+        }
+        return px;
+    }
+}

@@ -1,0 +1,39 @@
+package dev.streamcanvas.app.cli;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Ctrl-C handling for long commands: the JVM shutdown hook flags cancellation and gives the command's loop a
+ * moment to stop cleanly (close the engine, leave only complete files behind).
+ */
+final class Cancellation implements AutoCloseable {
+    private volatile boolean cancelled;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final Thread hook = new Thread(() -> {
+        cancelled = true;
+        try {
+            stopped.await(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }, "cancel-on-ctrl-c");
+
+    Cancellation() {
+        Runtime.getRuntime().addShutdownHook(hook);
+    }
+
+    boolean cancelled() {
+        return cancelled;
+    }
+
+    @Override
+    public void close() {
+        stopped.countDown();
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook is running: it waits for the countDown above
+        }
+    }
+}

@@ -1,0 +1,225 @@
+package dev.streamcanvas.app.cli;
+
+import dev.streamcanvas.engine.io.Npy;
+import dev.streamcanvas.engine.model.DiffusionModel;
+import dev.streamcanvas.engine.model.ModelLoadException;
+import dev.streamcanvas.engine.stream.GuidanceMode;
+import dev.streamcanvas.engine.stream.StreamSettings;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code streamcanvas render}: runs the live StreamEngine headless over still images (one image repeated K times
+ * behaves like a static webcam) or text-to-image, and writes PNGs with A1111-style "parameters" text.
+ */
+@Command(name = "render", mixinStandardHelpOptions = true,
+        description = {"Run the stream engine headless over images (or text-to-image) and write PNG frames.",
+            "Each PNG carries its generation parameters in a 'parameters' text chunk (A1111 style)."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:frames written", "1:a frame failed", "2:bad input (model, image, noise file, option)",
+            "130:cancelled (Ctrl-C)"})
+public final class RenderCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    StreamOptions common = new StreamOptions();
+
+    static final class Source {
+        @Option(names = "--input", paramLabel = "IMG|DIR", description = "An image, or a folder of images (name order).")
+        Path input;
+
+        @Option(names = "--txt2img", description = "No input image: start every frame from noise.")
+        boolean txt2img;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Source source;
+
+    @Option(names = "--prompt", defaultValue = "", description = "Prompt.")
+    String prompt;
+
+    @Option(names = "--negative-prompt", defaultValue = "", description = "Negative prompt (initialize/full guidance).")
+    String negativePrompt;
+
+    static final class Denoise {
+        @Option(names = "--strength", paramLabel = "0..1",
+                description = "How much to change the input (maps to the first t_index ~ 50*(1-strength)).")
+        Double strength;
+
+        @Option(names = "--t-index", split = ",", paramLabel = "I",
+                description = "Explicit ascending t_index list over 50 LCM steps, e.g. 32,45.")
+        List<Integer> tIndex;
+    }
+
+    @ArgGroup(exclusive = true)
+    Denoise denoise;
+
+    @Option(names = "--steps", defaultValue = "2", description = "Stream slots (denoising steps) with --strength, 1..8. "
+            + "Default: ${DEFAULT-VALUE}.")
+    int steps;
+
+    @Option(names = "--guidance", defaultValue = "SELF", description = "none, self, initialize or full. "
+            + "Default: ${DEFAULT-VALUE}.")
+    GuidanceMode guidance;
+
+    @Option(names = "--gamma", defaultValue = "1.2", description = "Guidance scale. Default: ${DEFAULT-VALUE}.")
+    float gamma;
+
+    @Option(names = "--delta", defaultValue = "1.0", description = "Stock-noise scale of self/initialize guidance. "
+            + "Default: ${DEFAULT-VALUE}.")
+    float delta;
+
+    static final class NoiseSource {
+        @Option(names = "--seed", description = "Seed of the noise bank (default 2).")
+        Long seed;
+
+        @Option(names = "--noise", paramLabel = "FILE.npy",
+                description = "Noise bank [slots, 4, h, w] float .npy (e.g. from another implementation).")
+        Path noise;
+    }
+
+    @ArgGroup(exclusive = true)
+    NoiseSource noiseSource;
+
+    @Option(names = "--frames", paramLabel = "K", description = "Frames to render (default: one per input image).")
+    Integer frames;
+
+    @Option(names = "--sequential", description = "One UNet call per slot instead of the stream batch.")
+    boolean sequential;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder.")
+    Path out;
+
+    @Option(names = "--save-latents", description = "Also write each frame's output latents as .npy.")
+    boolean saveLatents;
+
+    @Override
+    public Integer call() {
+        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter outW = spec.commandLine().getOut();
+        List<ImageInputs.Image> images = new ArrayList<>();
+        try {
+            if (source.input != null) {
+                for (Path p : ImageInputs.list(source.input)) {
+                    images.add(ImageInputs.read(p));
+                }
+            }
+        } catch (IOException e) {
+            err.println("render: " + e.getMessage());
+            return 2;
+        }
+        int count = frames != null ? frames : Math.max(1, images.size());
+        if (count < 1) {
+            err.println("render: --frames must be >= 1, got " + count);
+            return 2;
+        }
+        DiffusionModel model;
+        try {
+            model = DiffusionModel.load(common.model, common.device, common.tinyVae);
+        } catch (ModelLoadException e) {
+            err.println("render: " + e.getMessage());
+            return 2;
+        }
+        StreamSettings settings;
+        try {
+            settings = settings(model);
+        } catch (IllegalArgumentException e) {
+            model.close();
+            err.println("render: " + e.getMessage());
+            return 2;
+        }
+        String params = parameters(settings, model);
+        try (Cancellation cancel = new Cancellation(); SyncStream stream = new SyncStream(settings, saveLatents)) {
+            try {
+                stream.setModel(model);
+            } catch (Exception e) {
+                err.println("render: " + e.getMessage());
+                return 2;
+            }
+            Files.createDirectories(out);
+            ConsoleProgress progress = new ConsoleProgress(err, "render", count);
+            for (int k = 0; k < count; k++) {
+                if (cancel.cancelled()) {
+                    progress.finish();
+                    err.println("render: cancelled after " + k + " frames");
+                    return 130;
+                }
+                ImageInputs.Image img = images.isEmpty() ? null : images.get(k % images.size());
+                SyncStream.Output o;
+                try {
+                    o = img == null ? stream.run(null, 0, 0) : stream.run(img.argb(), img.width(), img.height());
+                } catch (Exception e) {
+                    progress.finish();
+                    err.println("render: frame " + k + " failed: " + e.getMessage());
+                    return 1;
+                }
+                String name = String.format(Locale.ROOT, "frame_%05d", k);
+                ParametersPng.write(out.resolve(name + ".png"), o.argb(), o.width(), o.height(), params);
+                if (saveLatents && o.latents() != null) {
+                    Npy.writeFloats(out.resolve(name + ".npy"), o.latents(), o.latentShape());
+                }
+                progress.update(k + 1, String.format(Locale.ROOT, "%.1f ms", o.timings().totalMs()));
+            }
+            progress.finish();
+            outW.println("wrote " + count + " frame(s) to " + out.toAbsolutePath());
+            outW.flush();
+            return 0;
+        } catch (IOException e) {
+            err.println("render: " + e.getMessage());
+            return 2;
+        }
+    }
+
+    private StreamSettings settings(DiffusionModel model) {
+        int[] size = common.size != null ? common.size : model.fixedSize() != null ? model.fixedSize()
+                : new int[] {512, 512};
+        StreamSettings.Builder b = StreamSettings.builder().prompt(prompt).negativePrompt(negativePrompt)
+                .guidance(guidance).gamma(gamma).delta(delta).size(size[0], size[1]).slots(steps)
+                .denoisingBatch(!sequential).directStep(model.singleStep());
+        if (denoise != null && denoise.tIndex != null) {
+            b.tIndices(denoise.tIndex);
+        } else if (denoise != null && denoise.strength != null) {
+            b.strength(denoise.strength);
+        } else {
+            b.strength(source.txt2img ? 1.0 : 0.36);
+        }
+        if (noiseSource != null && noiseSource.seed != null) {
+            b.seed(noiseSource.seed);
+        }
+        if (noiseSource != null && noiseSource.noise != null) {
+            b.noiseFile(noiseSource.noise);
+        }
+        return b.build();
+    }
+
+    /** A1111-style parameters text. */
+    static String parameters(StreamSettings s, DiffusionModel model) {
+        StringBuilder sb = new StringBuilder(s.prompt());
+        if (!s.negativePrompt().isEmpty()) {
+            sb.append("\nNegative prompt: ").append(s.negativePrompt());
+        }
+        sb.append(String.format(Locale.ROOT,
+                "\nSteps: %d, Sampler: LCM (StreamDiffusion %s), CFG scale: %s, Seed: %s, Size: %dx%d, Model: %s, "
+                        + "Denoising strength: %s, T-index: %s, Guidance: %s, Delta: %s",
+                s.slotCount(), s.denoisingBatch() ? "stream batch" : "sequential", s.gamma(),
+                s.noiseFile() != null ? "noise file " + s.noiseFile().getFileName() : Long.toString(s.seed()),
+                s.width(), s.height(), model.name(),
+                s.tIndices().isEmpty() ? Double.toString(s.strength()) : "-",
+                s.resolvedTIndices().toString().replace(" ", ""), s.guidance().name().toLowerCase(Locale.ROOT),
+                s.delta()));
+        return sb.toString();
+    }
+}

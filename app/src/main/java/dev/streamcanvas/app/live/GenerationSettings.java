@@ -1,0 +1,56 @@
+package dev.streamcanvas.app.live;
+
+import java.util.Objects;
+
+/**
+ * Everything the user can change while streaming, validated: each value outside its range is rejected with
+ * a message naming it.
+ *
+ * @param strength            how far the output departs from the input, in [0, 1]
+ * @param steps               denoising steps of the stream batch, 1 to 8
+ * @param gamma               guidance scale, in [0, 20]
+ * @param delta               RCFG strength of the virtual negative, in [0, 1]
+ * @param similarityThreshold cosine similarity above which frames may be skipped, in [0, 1)
+ */
+public record GenerationSettings(String prompt, String negativePrompt, double strength, int steps, GuidanceMode guidance,
+        double gamma, double delta, long seed, boolean similarityFilter, double similarityThreshold, int width, int height) {
+
+    public static final int MIN_SIZE = 64;
+    public static final int MAX_SIZE = 1024;
+
+    public GenerationSettings {
+        Objects.requireNonNull(prompt, "prompt");
+        Objects.requireNonNull(negativePrompt, "negativePrompt");
+        Objects.requireNonNull(guidance, "guidance");
+        check("strength", strength, 0, 1);
+        if (steps < 1 || steps > 8) {
+            throw new IllegalArgumentException("steps must be 1 to 8, got " + steps);
+        }
+        check("gamma", gamma, 0, 20);
+        check("delta", delta, 0, 1);
+        check("similarityThreshold", similarityThreshold, 0, 0.9999);
+        if (width < MIN_SIZE || width > MAX_SIZE || width % 8 != 0 || height < MIN_SIZE || height > MAX_SIZE || height % 8 != 0) {
+            throw new IllegalArgumentException("resolution must be a multiple of 8 between " + MIN_SIZE + " and " + MAX_SIZE
+                    + " on each side, got " + width + "x" + height);
+        }
+    }
+
+    private static void check(String name, double v, double lo, double hi) {
+        if (!(v >= lo && v <= hi)) {
+            throw new IllegalArgumentException(name + " must be in [" + lo + ", " + hi + "], got " + v);
+        }
+    }
+
+    public static GenerationSettings defaults() {
+        return new GenerationSettings("a vivid oil painting, thick brush strokes", "blurry, low quality", 0.5, 2,
+                GuidanceMode.SELF, 1.2, 1.0, 2, true, 0.98, 512, 512);
+    }
+
+    /** The parameters as one text, written into snapshots (PNG tEXt "parameters"). */
+    public String describe(String model, String device) {
+        return prompt + "\nNegative prompt: " + negativePrompt + "\nSteps: " + steps + ", Strength: " + strength
+                + ", Guidance: " + guidance.name().toLowerCase(java.util.Locale.ROOT) + ", Gamma: " + gamma + ", Delta: " + delta
+                + ", Seed: " + seed + ", Similarity filter: " + (similarityFilter ? "on " + similarityThreshold : "off")
+                + ", Size: " + width + "x" + height + ", Model: " + model + ", Device: " + device;
+    }
+}

@@ -1,0 +1,226 @@
+package dev.streamcanvas.engine.model;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtException;
+import dev.streamcanvas.engine.stream.Denoiser;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The UNet graph: {@code sample [B,4,h,w]}, {@code timestep} (int64/float/float16, [B] or scalar),
+ * {@code encoder_hidden_states [B,L,D]}, optional {@code timestep_cond [B,Cc]} -> {@code out_sample [B,4,h,w]}.
+ * Adapts to the element types the graph declares; fp16 graphs are fed FLOAT16 tensors. Inputs and the output
+ * live in reused direct buffers (the output is pre-allocated and pinned), and the timestep, text and
+ * timestep_cond tensors are refilled only when their content changes. A scalar-timestep graph runs one call per
+ * run of equal timesteps. Not thread-safe; the engine thread owns it.
+ */
+public final class Unet implements Denoiser, AutoCloseable {
+    static final String ROLE = "unet";
+    private static final String SAMPLE = "sample [batch, 4, h, w] float32|float16";
+
+    private final OnnxGraph graph;
+    private final RunClock clock;
+    private final TensorInfo sample;
+    private final TensorInfo timestep;
+    private final TensorInfo text;
+    private final TensorInfo cond; // null when absent
+    private final TensorInfo out;
+    private final int channels;
+    private final int textLength; // L, -1 when symbolic
+    private final int textWidth; // D, -1 when symbolic
+    private final boolean scalarTimestep;
+    private final Map<Integer, Slots> slotsByBatch = new HashMap<>();
+    private float guidanceScale = 8f;
+
+    /** The tensors of one batch size. */
+    private final class Slots implements AutoCloseable {
+        final TensorSlot sampleSlot = new TensorSlot(graph.environment(), sample.type());
+        final TensorSlot timestepSlot = new TensorSlot(graph.environment(), timestep.type());
+        final TensorSlot textSlot = new TensorSlot(graph.environment(), text.type());
+        final TensorSlot condSlot = cond == null ? null : new TensorSlot(graph.environment(), cond.type());
+        final TensorSlot outSlot = new TensorSlot(graph.environment(), out.type());
+        final Map<String, OnnxTensor> feeds = new HashMap<>();
+        final Map<String, OnnxTensor> pinned = new HashMap<>();
+        int[] timestepsFor; // identity of the array last copied, with its offset
+        int timestepsOffset = -1;
+        float[] textFor;
+        int textOffset = -1;
+        float condFor = Float.NaN;
+        int h = -1;
+        int w = -1;
+
+        @Override
+        public void close() {
+            sampleSlot.close();
+            timestepSlot.close();
+            textSlot.close();
+            if (condSlot != null) {
+                condSlot.close();
+            }
+            outSlot.close();
+        }
+    }
+
+    /**
+     * @throws ModelLoadException naming the file and the expected versus found signature
+     */
+    public Unet(OnnxGraph graph, RunClock clock) throws ModelLoadException {
+        this.graph = graph;
+        this.clock = clock;
+        sample = GraphCheck.input(graph, ROLE, "sample", SAMPLE, GraphCheck.FLOATS, 4);
+        timestep = GraphCheck.input(graph, ROLE, "timestep", "timestep [batch] or [] int64|float32|float16",
+                EnumSet.of(ElementType.INT64, ElementType.INT32, ElementType.FLOAT32, ElementType.FLOAT16), 0, 1);
+        text = GraphCheck.input(graph, ROLE, "encoder_hidden_states",
+                "encoder_hidden_states [batch, L, D] float32|float16", GraphCheck.FLOATS, 3);
+        cond = graph.input("timestep_cond").isPresent()
+                ? GraphCheck.input(graph, ROLE, "timestep_cond", "timestep_cond [batch, Cc] float32|float16",
+                        GraphCheck.FLOATS, 2)
+                : null;
+        if (cond != null && cond.dim(1) < 1) {
+            throw new ModelLoadException(graph.file() + ": unet input 'timestep_cond' needs a fixed width Cc, found "
+                    + cond.signature());
+        }
+        out = GraphCheck.output(graph, ROLE, List.of("out_sample"), "out_sample [batch, 4, h, w] float32|float16",
+                GraphCheck.FLOATS, 4);
+        for (TensorInfo t : graph.inputs()) {
+            if (t != sample && t != timestep && t != text && t != cond) {
+                throw new ModelLoadException(graph.file() + ": unet has an unexpected input " + t.signature()
+                        + "; expected only sample, timestep, encoder_hidden_states and optionally timestep_cond");
+            }
+        }
+        channels = sample.dim(1) > 0 ? (int) sample.dim(1) : 4;
+        textLength = (int) text.dim(1);
+        textWidth = (int) text.dim(2);
+        scalarTimestep = timestep.rank() == 0;
+    }
+
+    public OnnxGraph graph() {
+        return graph;
+    }
+
+    /** Latent channels the UNet takes. */
+    public int channels() {
+        return channels;
+    }
+
+    /** L of encoder_hidden_states, -1 when symbolic. */
+    public int textLength() {
+        return textLength;
+    }
+
+    /** D of encoder_hidden_states, -1 when symbolic. */
+    public int textWidth() {
+        return textWidth;
+    }
+
+    /** Width Cc of timestep_cond, 0 when the graph has none. */
+    public int timestepCondWidth() {
+        return cond == null ? 0 : (int) cond.dim(1);
+    }
+
+    @Override
+    public void setEmbeddedGuidanceScale(float w) {
+        guidanceScale = w;
+    }
+
+    @Override
+    public void predict(float[] latents, int[] timesteps, float[] embeddings, int batch, int h, int w, float[] result) {
+        int e = channels * h * w;
+        int ld = embeddings.length / Math.max(1, timesteps.length);
+        int start = 0;
+        while (start < batch) {
+            int end = batch;
+            if (scalarTimestep) { // a scalar timestep: one call per run of equal timesteps
+                end = start + 1;
+                while (end < batch && timesteps[end] == timesteps[start]) {
+                    end++;
+                }
+            }
+            run(latents, timesteps, embeddings, start, end - start, h, w, e, ld, result);
+            start = end;
+        }
+    }
+
+    private void run(float[] latents, int[] timesteps, float[] embeddings, int start, int rows, int h, int w, int e,
+            int ld, float[] result) {
+        try {
+            Slots s = slotsByBatch.get(rows);
+            if (s == null) {
+                s = new Slots();
+                slotsByBatch.put(rows, s);
+            }
+            if (s.h != h || s.w != w) {
+                s.feeds.put(sample.name(), s.sampleSlot.ensure(rows, channels, h, w));
+                s.pinned.put(out.name(), s.outSlot.ensure(rows, channels, h, w));
+                s.h = h;
+                s.w = w;
+            }
+            s.sampleSlot.putFloats(latents, start * e, rows * e);
+            if (s.timestepsFor != timesteps || s.timestepsOffset != start) {
+                s.feeds.put(timestep.name(), scalarTimestep ? s.timestepSlot.ensure() : s.timestepSlot.ensure(rows));
+                s.timestepSlot.putInts(timesteps, start, scalarTimestep ? 1 : rows);
+                s.timestepsFor = timesteps;
+                s.timestepsOffset = start;
+            }
+            if (s.textFor != embeddings || s.textOffset != start) {
+                int l = ld / Math.max(1, textWidthOr(ld));
+                s.feeds.put(text.name(), s.textSlot.ensure(rows, l, ld / l));
+                s.textSlot.putFloats(embeddings, start * ld, rows * ld);
+                s.textFor = embeddings;
+                s.textOffset = start;
+            }
+            if (cond != null && Float.compare(s.condFor, guidanceScale) != 0) {
+                int cc = (int) cond.dim(1);
+                float[] emb = guidanceEmbedding(guidanceScale, cc);
+                float[] all = new float[rows * cc];
+                for (int r = 0; r < rows; r++) {
+                    System.arraycopy(emb, 0, all, r * cc, cc);
+                }
+                s.feeds.put(cond.name(), s.condSlot.ensure(rows, cc));
+                s.condSlot.putFloats(all, 0, all.length);
+                s.condFor = guidanceScale;
+            }
+            clock.run(graph.session(), s.feeds, s.pinned);
+            s.outSlot.getFloats(0, result, start * e, rows * e);
+        } catch (OrtException ex) {
+            throw new IllegalStateException(graph.file() + ": unet run failed for batch " + rows + " at "
+                    + h + "x" + w + " latents: " + ex.getMessage(), ex);
+        }
+    }
+
+    private int textWidthOr(int ld) {
+        if (textWidth > 0) {
+            return textWidth;
+        }
+        return textLength > 0 ? ld / textLength : ld;
+    }
+
+    /**
+     * LCM's guidance-scale embedding (as diffusers' {@code get_guidance_scale_embedding}): w' = (w - 1) * 1000,
+     * half = dim / 2, f_k = exp(-k * ln(10000) / (half - 1)), emb = [sin(w' f_k)..., cos(w' f_k)...], zero-padded
+     * to an odd dim.
+     */
+    public static float[] guidanceEmbedding(float w, int dim) {
+        double scaled = (w - 1.0) * 1000.0;
+        int half = dim / 2;
+        float[] emb = new float[dim];
+        double step = half > 1 ? Math.log(10000.0) / (half - 1) : 0;
+        for (int k = 0; k < half; k++) {
+            double arg = scaled * Math.exp(-k * step);
+            emb[k] = (float) Math.sin(arg);
+            emb[half + k] = (float) Math.cos(arg);
+        }
+        return emb;
+    }
+
+    @Override
+    public void close() {
+        for (Slots s : slotsByBatch.values()) {
+            s.close();
+        }
+        slotsByBatch.clear();
+        graph.close();
+    }
+}

@@ -1,0 +1,126 @@
+package dev.streamcanvas.engine.schedule;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * The DDPM noise schedule of a diffusion model: betas over the training timesteps and the running product
+ * {@code abar_t = prod_{s<=t} (1 - beta_s)}. Immutable and thread-safe.
+ *
+ * <p>Supported beta schedules: {@code scaled_linear} (Stable Diffusion: betas = linspace(sqrt(start),
+ * sqrt(end), T)^2) and {@code linear} (betas = linspace(start, end, T)).
+ */
+public final class NoiseSchedule {
+    /** Stable Diffusion's schedule: scaled-linear betas from 0.00085 to 0.012 over 1000 steps. */
+    public static final NoiseSchedule STABLE_DIFFUSION = new NoiseSchedule(0.00085, 0.012, 1000, "scaled_linear");
+
+    private final double betaStart;
+    private final double betaEnd;
+    private final int trainTimesteps;
+    private final String betaSchedule;
+    private final double[] alphaBar; // [T], in (0, 1), decreasing
+
+    public NoiseSchedule(double betaStart, double betaEnd, int trainTimesteps, String betaSchedule) {
+        if (!(betaStart > 0 && betaEnd >= betaStart && betaEnd < 1)) {
+            throw new IllegalArgumentException("beta_start/beta_end must satisfy 0 < start <= end < 1, got "
+                    + betaStart + ", " + betaEnd);
+        }
+        if (trainTimesteps < 2) {
+            throw new IllegalArgumentException("num_train_timesteps must be >= 2, got " + trainTimesteps);
+        }
+        this.betaStart = betaStart;
+        this.betaEnd = betaEnd;
+        this.trainTimesteps = trainTimesteps;
+        this.betaSchedule = betaSchedule;
+        this.alphaBar = new double[trainTimesteps];
+        double prod = 1.0;
+        for (int t = 0; t < trainTimesteps; t++) {
+            prod *= 1.0 - beta(t);
+            alphaBar[t] = prod;
+        }
+    }
+
+    private double beta(int t) {
+        double frac = (double) t / (trainTimesteps - 1);
+        switch (betaSchedule) {
+            case "scaled_linear": {
+                double s = Math.sqrt(betaStart) + frac * (Math.sqrt(betaEnd) - Math.sqrt(betaStart));
+                return s * s;
+            }
+            case "linear":
+                return betaStart + frac * (betaEnd - betaStart);
+            default:
+                throw new IllegalArgumentException("beta_schedule '" + betaSchedule
+                        + "' is not supported (expected scaled_linear or linear)");
+        }
+    }
+
+    /**
+     * Reads {@code scheduler_config.json} (diffusers format); missing keys take Stable Diffusion's values.
+     *
+     * @throws IOException when the file cannot be read or is not JSON; the message names the file
+     */
+    public static NoiseSchedule fromConfig(Path schedulerConfig) throws IOException {
+        JsonNode node;
+        try {
+            node = new ObjectMapper().readTree(Files.readString(schedulerConfig));
+        } catch (IOException e) {
+            throw new IOException(schedulerConfig + ": not a readable scheduler config (" + e.getMessage() + ")", e);
+        }
+        if (node == null || !node.isObject()) {
+            throw new IOException(schedulerConfig + ": expected a JSON object");
+        }
+        try {
+            return new NoiseSchedule(
+                    node.path("beta_start").asDouble(0.00085),
+                    node.path("beta_end").asDouble(0.012),
+                    node.path("num_train_timesteps").asInt(1000),
+                    node.path("beta_schedule").asText("scaled_linear").toLowerCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IOException(schedulerConfig + ": " + e.getMessage(), e);
+        }
+    }
+
+    public int trainTimesteps() {
+        return trainTimesteps;
+    }
+
+    /** {@code abar_t}, the fraction of signal variance left at timestep {@code t} (0-based). */
+    public double alphaBar(int t) {
+        if (t < 0 || t >= trainTimesteps) {
+            throw new IllegalArgumentException("timestep " + t + " outside [0, " + (trainTimesteps - 1) + "]");
+        }
+        return alphaBar[t];
+    }
+
+    /** The coefficients of the add-noise and x0 steps for one timestep. */
+    public StepCoefficients coefficients(int t) {
+        return StepCoefficients.of(t, alphaBar(t));
+    }
+
+    /**
+     * The LCM timesteps for {@code originalSteps} inference steps (50 in StreamDiffusion):
+     * {@code t(k) = T - 1 - (T / originalSteps) * k}, so 999, 979, ..., 19 for T = 1000.
+     */
+    public int[] lcmTimesteps(int originalSteps) {
+        if (originalSteps < 1 || originalSteps > trainTimesteps) {
+            throw new IllegalArgumentException("original steps must be in [1, " + trainTimesteps + "], got " + originalSteps);
+        }
+        int c = trainTimesteps / originalSteps;
+        int[] ts = new int[originalSteps];
+        for (int k = 0; k < originalSteps; k++) {
+            ts[k] = trainTimesteps - 1 - c * k;
+        }
+        return ts;
+    }
+
+    @Override
+    public String toString() {
+        return String.format(Locale.ROOT, "NoiseSchedule[%s %.5f..%.5f over %d]", betaSchedule, betaStart, betaEnd,
+                trainTimesteps);
+    }
+}

@@ -1,0 +1,233 @@
+package dev.streamcanvas.engine.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * The named weights of one model, owned by one {@link NDManager}, with deterministic initialisation (values are
+ * drawn in Java from a seed, so runs do not depend on the engine's RNG) and an Adam optimiser state.
+ * Not thread-safe.
+ */
+public final class Params implements AutoCloseable {
+    private final NDManager manager;
+    private final Map<String, NDArray> weights = new LinkedHashMap<>();
+    private final Map<String, NDArray> adamM = new LinkedHashMap<>();
+    private final Map<String, NDArray> adamV = new LinkedHashMap<>();
+    private final SplittableRandom init;
+    private long adamSteps;
+    private double lastGradNorm;
+
+    public Params(NDManager parent, long seed) {
+        this.manager = parent.newSubManager();
+        this.init = new SplittableRandom(seed);
+    }
+
+    /** Weight initialised uniformly in +-sqrt(1/fanIn) * gain (PyTorch's default scale for gain 1). */
+    NDArray uniform(String name, int fanIn, float gain, long... shape) {
+        int n = (int) new Shape(shape).size();
+        float bound = (float) (gain / Math.sqrt(fanIn));
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) ((init.nextDouble() * 2 - 1) * bound);
+        }
+        return put(name, v, shape);
+    }
+
+    NDArray normal(String name, float std, long... shape) {
+        int n = (int) new Shape(shape).size();
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) (Gaussian.next(init) * std);
+        }
+        return put(name, v, shape);
+    }
+
+    NDArray constant(String name, float value, long... shape) {
+        float[] v = new float[(int) new Shape(shape).size()];
+        java.util.Arrays.fill(v, value);
+        return put(name, v, shape);
+    }
+
+    private NDArray put(String name, float[] v, long... shape) {
+        if (weights.containsKey(name)) {
+            throw new IllegalStateException("parameter " + name + " defined twice");
+        }
+        NDArray a = manager.create(v, new Shape(shape));
+        a.setRequiresGradient(true);
+        weights.put(name, a);
+        return a;
+    }
+
+    /** The weight called {@code name}; fails naming it when absent. */
+    public NDArray get(String name) {
+        NDArray a = weights.get(name);
+        if (a == null) {
+            throw new IllegalArgumentException("no parameter named " + name);
+        }
+        return a;
+    }
+
+    public Map<String, NDArray> all() {
+        return Collections.unmodifiableMap(weights);
+    }
+
+    public long count() {
+        long n = 0;
+        for (NDArray a : weights.values()) {
+            n += a.size();
+        }
+        return n;
+    }
+
+    /** Lends every weight to {@code step} until it closes, so results of ops on weights are freed with the step. */
+    public void lendTo(NDManager step) {
+        for (NDArray a : weights.values()) {
+            a.tempAttach(step);
+        }
+    }
+
+    /** One Adam update from the accumulated gradients, which are then zeroed. Call outside a gradient collector. */
+    public void adamStep(float lr, float beta1, float beta2, float eps, float clipNorm) {
+        // PyTorch's grad mode is per thread and on by default: in-place updates of leaves need it off
+        ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+        adamSteps++;
+        for (Map.Entry<String, NDArray> e : weights.entrySet()) {
+            adamM.computeIfAbsent(e.getKey(), k -> manager.zeros(e.getValue().getShape()));
+            adamV.computeIfAbsent(e.getKey(), k -> manager.zeros(e.getValue().getShape()));
+        }
+        try (NDManager tmp = manager.newSubManager()) {
+            lendTo(tmp);
+            for (NDArray a : adamM.values()) {
+                a.tempAttach(tmp);
+            }
+            for (NDArray a : adamV.values()) {
+                a.tempAttach(tmp);
+            }
+            Map<String, NDArray> grads = new LinkedHashMap<>();
+            double sq = 0;
+            for (Map.Entry<String, NDArray> e : weights.entrySet()) {
+                NDArray g = e.getValue().getGradient();
+                g.tempAttach(tmp);
+                grads.put(e.getKey(), g);
+                sq += g.square().sum().getFloat();
+            }
+            double norm = Math.sqrt(sq);
+            lastGradNorm = norm;
+            float scale = clipNorm > 0 && norm > clipNorm ? (float) (clipNorm / norm) : 1f;
+            float bc1 = (float) (1 - Math.pow(beta1, adamSteps));
+            float bc2 = (float) (1 - Math.pow(beta2, adamSteps));
+            for (Map.Entry<String, NDArray> e : weights.entrySet()) {
+                String name = e.getKey();
+                NDArray w = e.getValue();
+                NDArray g = grads.get(name);
+                NDArray m = adamM.get(name);
+                NDArray v = adamV.get(name);
+                NDArray gs = g.mul(scale);
+                m.muli(beta1).addi(gs.mul(1 - beta1));
+                v.muli(beta2).addi(gs.square().mul(1 - beta2));
+                w.subi(m.div(bc1).div(v.div(bc2).sqrt().add(eps)).mul(lr));
+                g.subi(g);
+            }
+        }
+    }
+
+    /** Gradient norm (before clipping) of the last {@link #adamStep}. */
+    public double lastGradNorm() {
+        return lastGradNorm;
+    }
+
+    public long adamSteps() {
+        return adamSteps;
+    }
+
+    /** Writes weights and optimiser state (names, shapes, float32 values). */
+    void write(DataOutputStream out) throws IOException {
+        out.writeLong(adamSteps);
+        out.writeInt(weights.size());
+        for (Map.Entry<String, NDArray> e : weights.entrySet()) {
+            String name = e.getKey();
+            out.writeUTF(name);
+            writeArray(out, e.getValue());
+            writeArray(out, adamM.get(name));
+            writeArray(out, adamV.get(name));
+        }
+    }
+
+    /** Reads what {@link #write} wrote into weights of the same names and shapes. */
+    void read(DataInputStream in, String source) throws IOException {
+        adamSteps = in.readLong();
+        int n = in.readInt();
+        if (n != weights.size()) {
+            throw new IOException(source + ": checkpoint holds " + n + " tensors, the model has " + weights.size()
+                    + " (different model configuration?)");
+        }
+        for (int i = 0; i < n; i++) {
+            String name = in.readUTF();
+            NDArray w = weights.get(name);
+            if (w == null) {
+                throw new IOException(source + ": checkpoint tensor " + name + " is not in the model");
+            }
+            float[] vals = readArray(in, w.getShape(), name, source);
+            w.set(vals);
+            float[] m = readArray(in, w.getShape(), name, source);
+            float[] v = readArray(in, w.getShape(), name, source);
+            if (m != null) {
+                adamM.computeIfAbsent(name, k -> manager.zeros(w.getShape())).set(m);
+                adamV.computeIfAbsent(name, k -> manager.zeros(w.getShape())).set(v);
+            }
+        }
+    }
+
+    private static void writeArray(DataOutputStream out, NDArray a) throws IOException {
+        if (a == null) {
+            out.writeInt(-1);
+            return;
+        }
+        float[] v = a.toFloatArray();
+        out.writeInt(v.length);
+        for (float f : v) {
+            out.writeFloat(f);
+        }
+    }
+
+    private static float[] readArray(DataInputStream in, Shape shape, String name, String source) throws IOException {
+        int len = in.readInt();
+        if (len < 0) {
+            return null;
+        }
+        if (len != shape.size()) {
+            throw new IOException(source + ": tensor " + name + " has " + len + " values, the model expects shape " + shape);
+        }
+        float[] v = new float[len];
+        for (int i = 0; i < len; i++) {
+            v[i] = in.readFloat();
+        }
+        return v;
+    }
+
+    /** A copy of every weight as a float array, by name (for export and metrics). */
+    public Map<String, float[]> snapshot() {
+        Map<String, float[]> out = new LinkedHashMap<>();
+        for (Map.Entry<String, NDArray> e : weights.entrySet()) {
+            out.put(e.getKey(), e.getValue().toFloatArray());
+        }
+        return out;
+    }
+
+    public Shape shapeOf(String name) {
+        return get(name).getShape();
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

@@ -1,0 +1,757 @@
+package dev.streamcanvas.engine.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.streamcanvas.engine.io.AtomicFiles;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Trains the micro Stable Diffusion on an image folder: first the VAE, then the UNet together with the text
+ * encoder (epsilon prediction on the SD schedule), with the noise of each UNet batch paired to the latents by
+ * the configured {@link TrainConfig.Assignment}. Everything random (initial weights, data order, flips,
+ * timesteps, caption dropout, noise) derives from the seed and the step number, so a vanilla and an immiscible
+ * run with the same seed see identical batches and identical noise draws (the immiscible run only reorders
+ * the noise), and a run resumed from a checkpoint continues exactly as if it had not stopped.
+ *
+ * <p>Control: {@link #run()} blocks the calling thread; {@link #pause()}, {@link #resume()} and {@link #cancel()}
+ * may be called from any thread. Cancelling writes a checkpoint first. Not reusable after {@link #close()}.
+ */
+public final class Trainer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
+    private static final String MAGIC = "streamcanvas-train-checkpoint-1";
+    static final String CHECKPOINT = "checkpoint.bin";
+    static final float KL_WEIGHT = 1e-3f;
+    static final float CAPTION_DROPOUT = 0.1f;
+    static final int[] HELD_OUT_TIMESTEPS = {50, 200, 350, 500, 650, 800, 950};
+
+    /** How {@link #run()} ended. */
+    public enum Outcome { COMPLETED, CANCELLED }
+
+    private final TrainConfig cfg;
+    private final ImageFolder data;
+    private final TrainListener listener;
+    private final NDManager manager;
+    private final ClipBpe bpe;
+    private final MicroVae vae;
+    private final MicroTextEncoder text;
+    private final MicroUnet unet;
+    private final NoiseSchedule schedule = new NoiseSchedule();
+    private final int[] trainIdx;
+    private final int[] heldIdx;
+    private final long[][] tokens;      // per dataset item: [L] ids of its caption
+    private final long[] emptyTokens;  // [L] ids of the empty caption
+    private final Object lock = new Object();
+    private volatile boolean cancelled;
+    private boolean paused;
+
+    private int vaeStepsDone;
+    private int unetStepsDone;
+    private float scaling = Float.NaN;
+    private float[] latents;           // [2 * nTrain, 4*h*w] scaled latent means; row 2i original, 2i+1 flipped
+    private float[] heldLatents;       // [nHeld, 4*h*w]
+    private final List<double[]> history = new ArrayList<>(); // step, held-out loss, FD (NaN when not measured), mean train loss, mean assign ms
+    private double lossSum;
+    private double assignSum;
+    private int windowSteps;
+
+    public Trainer(TrainConfig cfg, ImageFolder data, TrainListener listener) throws IOException {
+        this.cfg = cfg;
+        this.data = data;
+        this.listener = listener == null ? new TrainListener() { } : listener;
+        if (data.imageSize() != cfg.model().imageSize()) {
+            throw new IllegalArgumentException("dataset images are " + data.imageSize() + " px, the model expects "
+                    + cfg.model().imageSize());
+        }
+        Files.createDirectories(cfg.outDir());
+        int n = data.size();
+        int held = n < 2 ? 0 : Math.max(1, Math.min(cfg.heldOut(), n / 5));
+        int[] order = permutation(n, new SplittableRandom(cfg.seed() ^ 0x48454c44L));
+        heldIdx = java.util.Arrays.copyOfRange(order, 0, held);
+        trainIdx = java.util.Arrays.copyOfRange(order, held, n);
+        java.util.Arrays.sort(trainIdx);
+        java.util.Arrays.sort(heldIdx);
+
+        Path merges = cfg.outDir().resolve("tokenizer").resolve("merges.txt");
+        if (cfg.resume() && Files.exists(merges)) {
+            bpe = ClipBpe.read(merges);
+        } else {
+            bpe = ClipBpe.train(data.captions(), cfg.bpeMerges());
+            bpe.write(cfg.outDir().resolve("tokenizer"), cfg.model().maxTokens());
+        }
+        tokens = new long[n][];
+        for (int i = 0; i < n; i++) {
+            tokens[i] = bpe.encode(data.caption(i), cfg.model().maxTokens());
+        }
+        emptyTokens = bpe.encode("", cfg.model().maxTokens());
+
+        manager = NDManager.newBaseManager("PyTorch");
+        vae = new MicroVae(manager, cfg.model(), cfg.seed() + 1);
+        text = new MicroTextEncoder(manager, cfg.model(), bpe.vocabSize(), cfg.seed() + 2);
+        unet = new MicroUnet(manager, cfg.model(), cfg.seed() + 3);
+        LOG.info("micro SD: vae {} params, text {} params (vocab {}), unet {} params; {} train / {} held-out images",
+                vae.params().count(), text.params().count(), bpe.vocabSize(), unet.params().count(), trainIdx.length,
+                heldIdx.length);
+    }
+
+    // ---------------------------------------------------------------- control
+
+    public void pause() {
+        synchronized (lock) {
+            paused = true;
+        }
+    }
+
+    public void resume() {
+        synchronized (lock) {
+            paused = false;
+            lock.notifyAll();
+        }
+    }
+
+    public void cancel() {
+        cancelled = true;
+        synchronized (lock) {
+            lock.notifyAll();
+        }
+    }
+
+    public boolean isPaused() {
+        synchronized (lock) {
+            return paused;
+        }
+    }
+
+    /** Blocks while paused; true when the run should stop. */
+    private boolean waitOrStop() {
+        synchronized (lock) {
+            while (paused && !cancelled) {
+                try {
+                    lock.wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    cancelled = true;
+                }
+            }
+        }
+        return cancelled || Thread.currentThread().isInterrupted();
+    }
+
+    // ---------------------------------------------------------------- the run
+
+    /** Runs (or continues) the training to the configured steps. */
+    public Outcome run() throws IOException {
+        // PyTorch keeps grad mode per thread (on by default); gradients are recorded only inside collectors
+        ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+        Path ckpt = cfg.outDir().resolve(CHECKPOINT);
+        if (cfg.resume() && Files.exists(ckpt)) {
+            loadCheckpoint(ckpt);
+            LOG.info("resumed from {} at vae step {}, unet step {}", ckpt, vaeStepsDone, unetStepsDone);
+        }
+        if (cfg.vaeFrom() != null && vaeStepsDone < cfg.vaeSteps()) {
+            loadVaeFrom(cfg.vaeFrom().resolve(CHECKPOINT));
+            vaeStepsDone = cfg.vaeSteps();
+        }
+
+        // 1. VAE
+        if (vaeStepsDone < cfg.vaeSteps()) {
+            listener.onStage(TrainListener.Stage.VAE, cfg.vaeSteps());
+            Speed speed = new Speed();
+            while (vaeStepsDone < cfg.vaeSteps()) {
+                if (waitOrStop()) {
+                    return stopCancelled();
+                }
+                double loss = vaeStep(vaeStepsDone);
+                vaeStepsDone++;
+                listener.onStep(TrainListener.Stage.VAE, vaeStepsDone, cfg.vaeSteps(), loss, 0, speed.tick());
+                if (vaeStepsDone % cfg.checkpointEvery() == 0 && vaeStepsDone < cfg.vaeSteps()) {
+                    saveCheckpoint();
+                }
+            }
+            scaling = Float.NaN; // a fresh VAE needs a fresh scaling factor
+        }
+
+        // 2. latents of the whole training set (both orientations), scaled to unit variance
+        listener.onStage(TrainListener.Stage.LATENTS, 1);
+        computeLatents();
+        if (unetStepsDone == 0) {
+            saveCheckpoint();
+        }
+
+        // 3. UNet + text encoder
+        listener.onStage(TrainListener.Stage.UNET, cfg.steps());
+        Speed speed = new Speed();
+        boolean measuredLast = false;
+        while (unetStepsDone < cfg.steps()) {
+            if (waitOrStop()) {
+                return stopCancelled();
+            }
+            double[] la = unetStep(unetStepsDone);
+            unetStepsDone++;
+            lossSum += la[0];
+            assignSum += la[1];
+            windowSteps++;
+            listener.onStep(TrainListener.Stage.UNET, unetStepsDone, cfg.steps(), la[0], la[1], speed.tick());
+            measuredLast = false;
+            boolean eval = cfg.evalEvery() > 0 && unetStepsDone % cfg.evalEvery() == 0;
+            boolean quality = cfg.qualityEvery() > 0 && unetStepsDone % cfg.qualityEvery() == 0;
+            if (eval || quality) {
+                measure(quality);
+                measuredLast = true;
+            }
+            if (unetStepsDone % cfg.checkpointEvery() == 0) {
+                saveCheckpoint();
+            }
+        }
+        if (!measuredLast) {
+            measure(true);
+        } else if (history.isEmpty() || Double.isNaN(history.get(history.size() - 1)[2])) {
+            measure(true);
+        }
+        saveCheckpoint();
+        listener.onStage(TrainListener.Stage.DONE, 0);
+        return Outcome.COMPLETED;
+    }
+
+    private Outcome stopCancelled() throws IOException {
+        saveCheckpoint();
+        LOG.info("cancelled at vae step {}, unet step {}; checkpoint written", vaeStepsDone, unetStepsDone);
+        return Outcome.CANCELLED;
+    }
+
+    // ---------------------------------------------------------------- steps
+
+    private double vaeStep(int step) {
+        SplittableRandom r = stepRandom(1, step);
+        int b = cfg.batch();
+        int s = cfg.model().imageSize();
+        int imgLen = 3 * s * s;
+        int[] items = batchItems(step);
+        float[] x = new float[b * imgLen];
+        for (int i = 0; i < b; i++) {
+            float[] img = data.image(items[i]);
+            if (r.nextBoolean()) {
+                flipInto(img, x, i * imgLen, 3, s);
+            } else {
+                System.arraycopy(img, 0, x, i * imgLen, imgLen);
+            }
+        }
+        int h = cfg.model().latentSize();
+        float[] eps = Gaussian.fill(new float[b * 4 * h * h], r);
+        double loss;
+        try (NDManager sm = manager.newSubManager()) {
+            vae.params().lendTo(sm);
+            NDArray xs = sm.create(x, new Shape(b, 3, s, s));
+            NDArray e = sm.create(eps, new Shape(b, 4, h, h));
+            try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+                NDArray par = vae.encode(xs);                                  // [B, 8, h, h]
+                NDArray mean = par.get(":, 0:4");
+                NDArray logvar = par.get(":, 4:8").clip(-20f, 10f);
+                NDArray z = mean.add(logvar.mul(0.5f).exp().mul(e));
+                NDArray mse = vae.decode(z).sub(xs).square().mean();
+                NDArray kl = mean.square().add(logvar.exp()).sub(logvar).sub(1f).mul(0.5f).mean();
+                NDArray total = mse.add(kl.mul(KL_WEIGHT));
+                loss = total.getFloat();
+                gc.backward(total);
+            }
+        }
+        vae.params().adamStep(cfg.vaeLr(), 0.9f, 0.999f, 1e-8f, 1f);
+        return loss;
+    }
+
+    /** Returns {loss, assignment ms}. */
+    private double[] unetStep(int step) {
+        SplittableRandom r = stepRandom(2, step);
+        int b = cfg.batch();
+        int h = cfg.model().latentSize();
+        int d = 4 * h * h;
+        int[] items = batchItems(step);
+        int[] pos = batchPositions(step);
+        float[] x0 = new float[b * d];
+        int[] t = new int[b];
+        long[] ids = new long[b * cfg.model().maxTokens()];
+        for (int i = 0; i < b; i++) {
+            int row = 2 * pos[i] + (r.nextBoolean() ? 1 : 0);
+            System.arraycopy(latents, row * d, x0, i * d, d);
+        }
+        for (int i = 0; i < b; i++) {
+            t[i] = r.nextInt(NoiseSchedule.STEPS);
+        }
+        for (int i = 0; i < b; i++) {
+            long[] tok = r.nextDouble() < CAPTION_DROPOUT ? emptyTokens : tokens[items[i]];
+            System.arraycopy(tok, 0, ids, i * tok.length, tok.length);
+        }
+        long a0 = System.nanoTime();
+        float[] noise;
+        switch (cfg.assignment()) {
+            case KNN -> noise = NoiseAssignment.sampleNearestOfK(x0, b, d, cfg.knn(), r);
+            case EXACT, FP16 -> {
+                float[] raw = Gaussian.fill(new float[b * d], r);
+                NoiseAssignment.Result res = NoiseAssignment.assign(x0, raw, b, d,
+                        cfg.assignment() == TrainConfig.Assignment.FP16 ? NoiseAssignment.Quantization.FP16
+                                : NoiseAssignment.Quantization.EXACT);
+                noise = NoiseAssignment.permuteRows(raw, res.noiseFor(), d);
+            }
+            default -> noise = Gaussian.fill(new float[b * d], r);
+        }
+        double assignMs = cfg.assignment() == TrainConfig.Assignment.NONE ? 0 : (System.nanoTime() - a0) / 1e6;
+        float[] xt = schedule.addNoise(x0, noise, t, d);
+        float[] tf = new float[b];
+        for (int i = 0; i < b; i++) {
+            tf[i] = t[i];
+        }
+        double loss;
+        try (NDManager sm = manager.newSubManager()) {
+            unet.params().lendTo(sm);
+            text.params().lendTo(sm);
+            NDArray xts = sm.create(xt, new Shape(b, 4, h, h));
+            NDArray eps = sm.create(noise, new Shape(b, 4, h, h));
+            NDArray ts = sm.create(tf, new Shape(b));
+            NDArray idArr = sm.create(ids, new Shape(b, cfg.model().maxTokens()));
+            try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+                NDArray ctx = text.forward(idArr);
+                NDArray l = unet.forward(xts, ts, ctx).sub(eps).square().mean();
+                loss = l.getFloat();
+                gc.backward(l);
+            }
+        }
+        unet.params().adamStep(cfg.lr(), 0.9f, 0.999f, 1e-8f, 1f);
+        text.params().adamStep(cfg.lr(), 0.9f, 0.999f, 1e-8f, 1f);
+        return new double[] {loss, assignMs};
+    }
+
+    // ---------------------------------------------------------------- latents and metrics
+
+    private void computeLatents() {
+        int s = cfg.model().imageSize();
+        int h = cfg.model().latentSize();
+        int d = 4 * h * h;
+        int n = trainIdx.length;
+        float[] raw = new float[2 * n * d];
+        encodeMeans(n, i -> {
+            float[] img = data.image(trainIdx[i / 2]);
+            if (i % 2 == 0) {
+                return img;
+            }
+            float[] f = new float[img.length];
+            flipInto(img, f, 0, 3, s);
+            return f;
+        }, 2, raw);
+        float[] held = new float[heldIdx.length * d];
+        encodeMeans(heldIdx.length, i -> data.image(heldIdx[i]), 1, held);
+        if (Float.isNaN(scaling)) {
+            double sum = 0;
+            double sq = 0;
+            for (int i = 0; i < n; i++) {
+                for (int k = 0; k < d; k++) {
+                    double v = raw[2 * i * d + k];
+                    sum += v;
+                    sq += v * v;
+                }
+            }
+            long cnt = (long) n * d;
+            double var = sq / cnt - (sum / cnt) * (sum / cnt);
+            scaling = (float) (1 / Math.sqrt(Math.max(var, 1e-12)));
+            LOG.info("latent scaling factor {}", scaling);
+        }
+        for (int i = 0; i < raw.length; i++) {
+            raw[i] *= scaling;
+        }
+        for (int i = 0; i < held.length; i++) {
+            held[i] *= scaling;
+        }
+        latents = raw;
+        heldLatents = held;
+    }
+
+    private void encodeMeans(int n, java.util.function.IntFunction<float[]> image, int copies, float[] out) {
+        int s = cfg.model().imageSize();
+        int h = cfg.model().latentSize();
+        int d = 4 * h * h;
+        int imgLen = 3 * s * s;
+        int total = n * copies;
+        int chunk = 32;
+        for (int start = 0; start < total; start += chunk) {
+            int m = Math.min(chunk, total - start);
+            float[] x = new float[m * imgLen];
+            for (int i = 0; i < m; i++) {
+                System.arraycopy(image.apply(start + i), 0, x, i * imgLen, imgLen);
+            }
+            try (NDManager sm = manager.newSubManager()) {
+                vae.params().lendTo(sm);
+                float[] mean = vae.encode(sm.create(x, new Shape(m, 3, s, s))).get(":, 0:4").toFloatArray();
+                System.arraycopy(mean, 0, out, start * d, m * d);
+            }
+        }
+    }
+
+    private void measure(boolean quality) throws IOException {
+        double[] lastRow = history.isEmpty() ? null : history.get(history.size() - 1);
+        boolean sameStep = lastRow != null && (int) lastRow[0] == unetStepsDone;
+        double held;
+        if (sameStep) {
+            // this step's held-out loss is known already; only the quality metric is added
+            held = lastRow[1];
+            history.remove(history.size() - 1);
+            lossSum = lastRow[3] * Math.max(1, windowSteps);
+            assignSum = lastRow[4] * Math.max(1, windowSteps);
+            windowSteps = Math.max(1, windowSteps);
+        } else {
+            held = heldOutLoss();
+            listener.onHeldOutLoss(unetStepsDone, held);
+        }
+        double fd = Double.NaN;
+        if (quality && heldIdx.length >= 2) {
+            int n = heldIdx.length;
+            long[] ids = new long[n * cfg.model().maxTokens()];
+            for (int i = 0; i < n; i++) {
+                System.arraycopy(tokens[heldIdx[i]], 0, ids, i * cfg.model().maxTokens(), cfg.model().maxTokens());
+            }
+            float[] gen = sample(ids, n, cfg.sampleSteps(), cfg.seed() ^ 0x5a4d504cL);
+            int s = cfg.model().imageSize();
+            int imgLen = 3 * s * s;
+            float[] real = new float[n * imgLen];
+            for (int i = 0; i < n; i++) {
+                System.arraycopy(data.image(heldIdx[i]), 0, real, i * imgLen, imgLen);
+            }
+            int fdim = 2 * cfg.model().vaeChannels();
+            fd = FrechetDistance.between(features(gen, n), n, features(real, n), n, fdim);
+            int shown = Math.min(16, n);
+            float[][] samples = new float[shown][];
+            int[][] argb = new int[shown][];
+            for (int i = 0; i < shown; i++) {
+                samples[i] = java.util.Arrays.copyOfRange(gen, i * imgLen, (i + 1) * imgLen);
+                argb[i] = ImageFolder.toArgb(samples[i], s);
+            }
+            listener.onQuality(unetStepsDone, fd, samples, argb, s);
+        }
+        history.add(new double[] {unetStepsDone, held, fd, windowSteps == 0 ? Double.NaN : lossSum / windowSteps,
+            windowSteps == 0 ? Double.NaN : assignSum / windowSteps});
+        lossSum = 0;
+        assignSum = 0;
+        windowSteps = 0;
+        writeMetrics();
+    }
+
+    /** Mean epsilon MSE over held-out latents at fixed timesteps with fixed fresh (unassigned) noise. */
+    public double heldOutLoss() {
+        int n = heldIdx.length;
+        if (n == 0) {
+            return Double.NaN;
+        }
+        int h = cfg.model().latentSize();
+        int d = 4 * h * h;
+        int l = cfg.model().maxTokens();
+        SplittableRandom r = new SplittableRandom(cfg.seed() ^ 0x4e4f4953L);
+        double sum = 0;
+        int count = 0;
+        for (int t : HELD_OUT_TIMESTEPS) {
+            float[] eps = Gaussian.fill(new float[n * d], r);
+            int[] ts = new int[n];
+            java.util.Arrays.fill(ts, t);
+            float[] xt = schedule.addNoise(heldLatents, eps, ts, d);
+            long[] ids = new long[n * l];
+            for (int i = 0; i < n; i++) {
+                System.arraycopy(tokens[heldIdx[i]], 0, ids, i * l, l);
+            }
+            float[] tf = new float[n];
+            java.util.Arrays.fill(tf, t);
+            try (NDManager sm = manager.newSubManager()) {
+                unet.params().lendTo(sm);
+                text.params().lendTo(sm);
+                NDArray ctx = text.forward(sm.create(ids, new Shape(n, l)));
+                NDArray pred = unet.forward(sm.create(xt, new Shape(n, 4, h, h)), sm.create(tf, new Shape(n)), ctx);
+                sum += pred.sub(sm.create(eps, new Shape(n, 4, h, h))).square().mean().getFloat() * n;
+                count += n;
+            }
+        }
+        return sum / count;
+    }
+
+    /**
+     * Deterministic DDIM sampling (eta 0, no guidance) from seeded noise for the given token ids [n, L];
+     * returns decoded images [n, 3, S, S].
+     */
+    public float[] sample(long[] ids, int n, int steps, long seed) {
+        int h = cfg.model().latentSize();
+        int d = 4 * h * h;
+        int l = cfg.model().maxTokens();
+        int s = cfg.model().imageSize();
+        float[] x = Gaussian.fill(new float[n * d], new SplittableRandom(seed));
+        int[] ts = new int[steps];
+        for (int k = 0; k < steps; k++) {
+            ts[k] = (int) Math.round(999.0 - k * 999.0 / steps);
+        }
+        try (NDManager sm = manager.newSubManager()) {
+            unet.params().lendTo(sm);
+            text.params().lendTo(sm);
+            vae.params().lendTo(sm);
+            NDArray ctx = text.forward(sm.create(ids, new Shape(n, l)));
+            NDArray xs = sm.create(x, new Shape(n, 4, h, h));
+            for (int k = 0; k < steps; k++) {
+                int t = ts[k];
+                double ab = schedule.alphaBar(t);
+                double abPrev = k + 1 < steps ? schedule.alphaBar(ts[k + 1]) : 1.0;
+                float[] tf = new float[n];
+                java.util.Arrays.fill(tf, t);
+                NDArray eps = unet.forward(xs, sm.create(tf, new Shape(n)), ctx);
+                NDArray x0 = xs.sub(eps.mul((float) Math.sqrt(1 - ab))).div((float) Math.sqrt(ab));
+                xs = x0.mul((float) Math.sqrt(abPrev)).add(eps.mul((float) Math.sqrt(1 - abPrev)));
+            }
+            return vae.decode(xs.div(scaling)).clip(-1f, 1f).toFloatArray();
+        }
+    }
+
+    /** Quality-metric features: VAE encoder trunk, averaged over space. images [n, 3, S, S] -> [n, 2c]. */
+    private float[] features(float[] images, int n) {
+        int s = cfg.model().imageSize();
+        try (NDManager sm = manager.newSubManager()) {
+            vae.params().lendTo(sm);
+            NDArray f = vae.features(sm.create(images, new Shape(n, 3, s, s)));       // [n, 2c, h, w]
+            return f.reshape(n, f.getShape().get(1), -1).mean(new int[] {2}).toFloatArray();
+        }
+    }
+
+    private void writeMetrics() throws IOException {
+        StringBuilder sb = new StringBuilder("step,heldout_loss,frechet_distance,train_loss,assign_ms\n");
+        for (double[] row : history) {
+            sb.append(String.format(Locale.ROOT, "%d,%.6f,%s,%.6f,%.3f%n", (long) row[0], row[1],
+                    Double.isNaN(row[2]) ? "" : String.format(Locale.ROOT, "%.6f", row[2]), row[3], row[4]));
+        }
+        AtomicFiles.write(cfg.outDir().resolve("metrics.csv"), sb.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    // ---------------------------------------------------------------- data order and randomness
+
+    private SplittableRandom stepRandom(int stage, int step) {
+        return new SplittableRandom(cfg.seed() * 0x9E3779B97F4A7C15L + stage * 0x632BE59BD9B4E019L + step);
+    }
+
+    private final Map<Integer, int[]> epochOrders = new HashMap<>();
+
+    /** Positions (into the training list) of the batch at this step: epoch-wise shuffles from the seed. */
+    private int[] batchPositions(int step) {
+        int n = trainIdx.length;
+        int b = cfg.batch();
+        int[] out = new int[b];
+        for (int i = 0; i < b; i++) {
+            long p = (long) step * b + i;
+            int epoch = (int) (p / n);
+            int[] order = epochOrders.computeIfAbsent(epoch,
+                    e -> permutation(n, new SplittableRandom(cfg.seed() * 31 + e)));
+            out[i] = order[(int) (p % n)];
+        }
+        if (epochOrders.size() > 4) {
+            epochOrders.keySet().removeIf(e -> e < (int) ((long) step * b / n) - 1);
+        }
+        return out;
+    }
+
+    private int[] batchItems(int step) {
+        int[] pos = batchPositions(step);
+        int[] items = new int[pos.length];
+        for (int i = 0; i < pos.length; i++) {
+            items[i] = trainIdx[pos[i]];
+        }
+        return items;
+    }
+
+    private static int[] permutation(int n, SplittableRandom r) {
+        int[] p = new int[n];
+        for (int i = 0; i < n; i++) {
+            p[i] = i;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = r.nextInt(i + 1);
+            int t = p[i];
+            p[i] = p[j];
+            p[j] = t;
+        }
+        return p;
+    }
+
+    /** Horizontal flip of a [c, s, s] image into out at offset. */
+    static void flipInto(float[] img, float[] out, int offset, int c, int s) {
+        for (int ch = 0; ch < c; ch++) {
+            for (int y = 0; y < s; y++) {
+                int row = (ch * s + y) * s;
+                for (int x = 0; x < s; x++) {
+                    out[offset + row + x] = img[row + s - 1 - x];
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- checkpoints
+
+    private void saveCheckpoint() throws IOException {
+        Path file = cfg.outDir().resolve(CHECKPOINT);
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode meta = json.createObjectNode();
+        meta.put("vaeSteps", vaeStepsDone);
+        meta.put("unetSteps", unetStepsDone);
+        meta.put("scalingFactor", scaling);
+        meta.put("model", cfg.model().toString());
+        meta.put("vocab", bpe.vocabSize());
+        ArrayNode hist = meta.putArray("history");
+        for (double[] row : history) {
+            ArrayNode a = hist.addArray();
+            for (double v : row) {
+                a.add(v);
+            }
+        }
+        byte[] metaBytes = json.writeValueAsBytes(meta);
+        AtomicFiles.write(file, os -> {
+            DataOutputStream out = new DataOutputStream(new BufferedOutputStream(os, 1 << 16));
+            out.writeUTF(MAGIC);
+            out.writeInt(metaBytes.length);
+            out.write(metaBytes);
+            vae.params().write(out);
+            text.params().write(out);
+            unet.params().write(out);
+            out.flush();
+        });
+        listener.onCheckpoint(unetStepsDone, file);
+    }
+
+    private void loadCheckpoint(Path file) throws IOException {
+        try (InputStream is = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+                DataInputStream in = new DataInputStream(is)) {
+            ObjectNode meta = readMeta(in, file);
+            String model = meta.path("model").asText();
+            if (!model.equals(cfg.model().toString())) {
+                throw new IOException(file + ": checkpoint is for model " + model + ", this run configures " + cfg.model());
+            }
+            vae.params().read(in, file.toString());
+            text.params().read(in, file.toString());
+            unet.params().read(in, file.toString());
+            vaeStepsDone = meta.path("vaeSteps").asInt();
+            unetStepsDone = meta.path("unetSteps").asInt();
+            scaling = (float) meta.path("scalingFactor").asDouble(Double.NaN);
+            history.clear();
+            for (var row : meta.path("history")) {
+                double[] r = new double[row.size()];
+                for (int i = 0; i < r.length; i++) {
+                    r[i] = row.get(i).isNumber() ? row.get(i).asDouble() : Double.NaN;
+                }
+                history.add(r);
+            }
+        }
+    }
+
+    private void loadVaeFrom(Path file) throws IOException {
+        try (InputStream is = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+                DataInputStream in = new DataInputStream(is)) {
+            ObjectNode meta = readMeta(in, file);
+            vae.params().read(in, file.toString());
+            float s = (float) meta.path("scalingFactor").asDouble(Double.NaN);
+            if (Float.isNaN(s)) {
+                throw new IOException(file + ": its VAE stage is not finished (no scaling factor yet)");
+            }
+            scaling = s;
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new IOException(file + ": no checkpoint to take the VAE from", e);
+        }
+    }
+
+    private static ObjectNode readMeta(DataInputStream in, Path file) throws IOException {
+        String magic = in.readUTF();
+        if (!MAGIC.equals(magic)) {
+            throw new IOException(file + ": not a StreamCanvas training checkpoint (found header '" + magic + "')");
+        }
+        byte[] m = new byte[in.readInt()];
+        in.readFully(m);
+        return (ObjectNode) new ObjectMapper().readTree(m);
+    }
+
+    // ---------------------------------------------------------------- accessors (export, UI)
+
+    public MicroVae vae() {
+        return vae;
+    }
+
+    public MicroTextEncoder textEncoder() {
+        return text;
+    }
+
+    public MicroUnet unet() {
+        return unet;
+    }
+
+    public ClipBpe tokenizer() {
+        return bpe;
+    }
+
+    public float scalingFactor() {
+        return scaling;
+    }
+
+    public TrainConfig config() {
+        return cfg;
+    }
+
+    public int unetStepsDone() {
+        return unetStepsDone;
+    }
+
+    public int vaeStepsDone() {
+        return vaeStepsDone;
+    }
+
+    /** Rows of {step, held-out loss, Fréchet distance (NaN if not measured), mean train loss, mean assign ms}. */
+    public List<double[]> history() {
+        return List.copyOf(history);
+    }
+
+    @Override
+    public void close() {
+        try {
+            unet.close();
+        } finally {
+            try {
+                text.close();
+            } finally {
+                try {
+                    vae.close();
+                } finally {
+                    manager.close();
+                }
+            }
+        }
+    }
+
+    /** Exponentially smoothed steps per second. */
+    private static final class Speed {
+        private long last = System.nanoTime();
+        private double rate = Double.NaN;
+
+        double tick() {
+            long now = System.nanoTime();
+            double r = 1e9 / Math.max(1, now - last);
+            last = now;
+            rate = Double.isNaN(rate) ? r : 0.9 * rate + 0.1 * r;
+            return rate;
+        }
+    }
+}

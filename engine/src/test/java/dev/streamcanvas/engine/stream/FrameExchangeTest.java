@@ -1,0 +1,94 @@
+package dev.streamcanvas.engine.stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import org.junit.jupiter.api.Test;
+
+class FrameExchangeTest {
+    @Test
+    void latestFrameWinsAndCountsDrops() {
+        LatestFrame slot = new LatestFrame();
+        slot.publish(new int[] {1}, 1, 1, 0, false);
+        slot.publish(new int[] {2}, 1, 1, 1, false);
+        slot.publish(new int[] {3}, 1, 1, 2, false);
+        FrameBuffer f = slot.take();
+        assertThat(f.pixels()[0]).isEqualTo(3);
+        assertThat(f.sequence()).isEqualTo(2);
+        assertThat(slot.dropped()).isEqualTo(2);
+        assertThat(slot.take()).isNull();
+    }
+
+    @Test
+    void sameSizeFramesReuseTheirBuffers() {
+        LatestFrame slot = new LatestFrame();
+        java.util.Set<int[]> arrays = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (int i = 0; i < 20; i++) {
+            slot.publish(new int[4], 2, 2, i, false);
+            arrays.add(slot.take().pixels());
+        }
+        assertThat(arrays).hasSizeLessThanOrEqualTo(3);
+    }
+
+    @Test
+    void argbRoundTripsThroughTheTensorExactly() {
+        int[] px = {0xff000000, 0xffffffff, 0xff102030, 0xff7f80ff};
+        float[] t = new float[12];
+        ImageTensors.toTensor(px, 2, 2, 2, 2, t, 0);
+        assertThat(t[0]).isEqualTo(-1f);
+        assertThat(t[1]).isEqualTo(1f);
+        assertThat(t[4 + 2]).isCloseTo(0x20 * 2f / 255f - 1f, within(1e-6f)); // green plane, pixel 2
+        int[] back = new int[4];
+        ImageTensors.toArgb(t, 0, 2, 2, back);
+        assertThat(back).containsExactly(px);
+    }
+
+    @Test
+    void resizeCropsTheCentreToTheTargetAspect() {
+        // 4x2 source: columns 0 and 3 black, columns 1 and 2 white; a 2x2 target keeps the centre square (white)
+        int[] px = new int[8];
+        for (int y = 0; y < 2; y++) {
+            for (int x = 0; x < 4; x++) {
+                px[y * 4 + x] = x == 0 || x == 3 ? 0xff000000 : 0xffffffff;
+            }
+        }
+        float[] t = new float[12];
+        ImageTensors.toTensor(px, 4, 2, 2, 2, t, 0);
+        for (float v : t) {
+            assertThat(v).isEqualTo(1f);
+        }
+    }
+
+    @Test
+    void cosineSimilarityAndSkipProbability() {
+        assertThat(SimilarityFilter.cosine(new float[] {1, 0}, new float[] {1, 1}, 2))
+                .isCloseTo(Math.sqrt(0.5), within(1e-12));
+        // c = 0.99 with threshold 0.98: p = (0.99 - 0.98) / 0.02 = 0.5
+        SimilarityFilter f = new SimilarityFilter(FilterSettings.on(0.98, 1_000_000), 42);
+        float[] a = {1, 0};
+        double angle = Math.acos(0.99);
+        float[] b = {(float) Math.cos(angle), (float) Math.sin(angle)};
+        f.shouldSkip(a, 2);
+        float[] reference = a;
+        int skips = 0;
+        for (int i = 0; i < 4000; i++) {
+            // always offer the vector at similarity 0.99 to the filter's current reference
+            float[] x = reference == a ? b : a;
+            if (f.shouldSkip(x, 2)) {
+                skips++;
+            } else {
+                reference = x;
+            }
+        }
+        assertThat(skips / 4000.0).isBetween(0.45, 0.55);
+    }
+
+    @Test
+    void dissimilarInputIsNeverSkipped() {
+        SimilarityFilter f = new SimilarityFilter(FilterSettings.on(0.5, 10), 1);
+        f.shouldSkip(new float[] {1, 0}, 2);
+        for (int i = 0; i < 100; i++) {
+            assertThat(f.shouldSkip(i % 2 == 0 ? new float[] {0, 1} : new float[] {1, 0}, 2)).isFalse();
+        }
+    }
+}

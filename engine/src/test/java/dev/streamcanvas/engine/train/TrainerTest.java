@@ -1,0 +1,158 @@
+package dev.streamcanvas.engine.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainerTest {
+    @TempDir
+    Path dir;
+
+    private static TrainConfig tiny(Path out, TrainConfig.Assignment a, int vaeSteps, int steps) {
+        return new TrainConfig(out, MicroSdConfig.tiny(), a, 3, vaeSteps, steps, 8, 2e-3f, 2e-3f, 5, 10, 0, 8, 40, 4,
+                77, null, false);
+    }
+
+    @Test
+    void shortRunLowersTrainingAndHeldOutLoss() throws Exception {
+        ImageFolder data = TestImages.shapes(48, 16, 1);
+        List<Double> vaeLoss = new ArrayList<>();
+        List<Double> unetLoss = new ArrayList<>();
+        List<Double> held = new ArrayList<>();
+        List<Double> fd = new ArrayList<>();
+        TrainListener l = new TrainListener() {
+            @Override
+            public void onStep(Stage stage, int step, int total, double loss, double assignMs, double sps) {
+                (stage == Stage.VAE ? vaeLoss : unetLoss).add(loss);
+            }
+
+            @Override
+            public void onHeldOutLoss(int step, double loss) {
+                held.add(loss);
+            }
+
+            @Override
+            public void onQuality(int step, double d, float[][] samples, int[][] argb, int size) {
+                fd.add(d);
+                assertThat(samples[0]).hasSize(3 * 16 * 16);
+                assertThat(argb[0]).hasSize(16 * 16);
+            }
+        };
+        try (Trainer t = new Trainer(tiny(dir, TrainConfig.Assignment.EXACT, 60, 80), data, l)) {
+            assertThat(t.run()).isEqualTo(Trainer.Outcome.COMPLETED);
+            assertThat(t.scalingFactor()).isPositive().isFinite();
+        }
+        assertThat(mean(vaeLoss.subList(50, 60))).isLessThan(0.6 * mean(vaeLoss.subList(0, 10)));
+        assertThat(mean(unetLoss.subList(70, 80))).isLessThan(0.8 * mean(unetLoss.subList(0, 10)));
+        assertThat(held).hasSize(8);
+        assertThat(held.get(7)).isLessThan(held.get(0));
+        assertThat(fd).hasSize(1);
+        assertThat(fd.get(0)).isFinite().isNotNegative();
+        assertThat(Files.readAllLines(dir.resolve("metrics.csv"))).hasSize(9);
+        assertThat(dir.resolve("tokenizer").resolve("vocab.json")).exists();
+    }
+
+    @Test
+    void runKilledMidwayResumesFromItsCheckpointToTheSameWeights() throws Exception {
+        ImageFolder data = TestImages.shapes(24, 16, 2);
+        Path straight = dir.resolve("straight");
+        Path crashed = dir.resolve("crashed");
+        Map<String, float[]> expected;
+        try (Trainer t = new Trainer(tiny(straight, TrainConfig.Assignment.FP16, 7, 12), data, null)) {
+            t.run();
+            expected = t.unet().params().snapshot();
+        }
+        // the "kill": the listener throws at UNet step 8, after the checkpoint of step 5
+        TrainListener killer = new TrainListener() {
+            @Override
+            public void onStep(Stage stage, int step, int total, double loss, double assignMs, double sps) {
+                if (stage == Stage.UNET && step == 8) {
+                    throw new IllegalStateException("killed");
+                }
+            }
+        };
+        try (Trainer t = new Trainer(tiny(crashed, TrainConfig.Assignment.FP16, 7, 12), data, killer)) {
+            assertThatThrownBy(t::run).hasMessage("killed");
+        }
+        try (Trainer t = new Trainer(tiny(crashed, TrainConfig.Assignment.FP16, 7, 12).withResume(true), data, null)) {
+            t.run();
+            assertThat(t.unetStepsDone()).isEqualTo(12);
+            Map<String, float[]> got = t.unet().params().snapshot();
+            for (Map.Entry<String, float[]> e : expected.entrySet()) {
+                assertThat(got.get(e.getKey())).as(e.getKey()).containsExactly(e.getValue(),
+                        org.assertj.core.data.Offset.offset(1e-6f));
+            }
+        }
+    }
+
+    @Test
+    void cancelStopsWithACheckpointAndPauseBlocksUntilResumed() throws Exception {
+        ImageFolder data = TestImages.shapes(24, 16, 3);
+        int[] seen = new int[1];
+        Trainer[] holder = new Trainer[1];
+        TrainListener l = new TrainListener() {
+            @Override
+            public void onStep(Stage stage, int step, int total, double loss, double assignMs, double sps) {
+                if (stage == Stage.UNET) {
+                    seen[0] = step;
+                    if (step == 3) {
+                        holder[0].cancel();
+                    }
+                }
+            }
+        };
+        try (Trainer t = new Trainer(tiny(dir, TrainConfig.Assignment.NONE, 4, 20), data, l)) {
+            holder[0] = t;
+            assertThat(t.run()).isEqualTo(Trainer.Outcome.CANCELLED);
+            assertThat(seen[0]).isEqualTo(3);
+        }
+        assertThat(dir.resolve(Trainer.CHECKPOINT)).exists();
+        try (Trainer t = new Trainer(tiny(dir, TrainConfig.Assignment.NONE, 4, 5).withResume(true), data, null)) {
+            t.pause();
+            Thread worker = new Thread(() -> {
+                try {
+                    t.run();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            worker.start();
+            worker.join(300);
+            assertThat(worker.isAlive()).isTrue();
+            assertThat(t.unetStepsDone()).isEqualTo(3);
+            t.resume();
+            worker.join(60_000);
+            assertThat(worker.isAlive()).isFalse();
+            assertThat(t.unetStepsDone()).isEqualTo(5);
+        }
+    }
+
+    @Test
+    void vanillaAndImmiscibleRunsSeeTheSameBatchesAndTheSameNoiseDraws() throws Exception {
+        // with a batch of one, the assignment cannot reorder anything: both runs must end bit-identical
+        ImageFolder data = TestImages.shapes(12, 16, 4);
+        TrainConfig base = new TrainConfig(dir.resolve("v"), MicroSdConfig.tiny(), TrainConfig.Assignment.NONE, 1, 3, 4,
+                1, 2e-3f, 2e-3f, 50, 0, 0, 4, 20, 2, 5, null, false);
+        Map<String, float[]> vanilla;
+        try (Trainer t = new Trainer(base, data, null)) {
+            t.run();
+            vanilla = t.unet().params().snapshot();
+        }
+        try (Trainer t = new Trainer(base.withOutDir(dir.resolve("i")).withAssignment(TrainConfig.Assignment.EXACT, 1), data, null)) {
+            t.run();
+            Map<String, float[]> imm = t.unet().params().snapshot();
+            assertThat(imm.get("conv_out.weight")).containsExactly(vanilla.get("conv_out.weight"));
+        }
+    }
+
+    private static double mean(List<Double> v) {
+        return v.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+    }
+}

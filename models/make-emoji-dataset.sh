@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Builds the emoji training set for `streamcanvas train` from the npm package emoji-datasource-google@16.0.0
+# (Apache-2.0 images): every 64x64 PNG under img/google/64/ plus a captions.json made from the names and short
+# names in emoji.json (skin-tone variants get the tone appended). Reproducible: fixed package version, sorted output.
+#
+#   models/make-emoji-dataset.sh [OUT_DIR]      (default: models/data/emoji, git-ignored)
+#
+# Needs node + npm and access to the npm registry. The images are not committed.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+out="${1:-$here/data/emoji}"
+pkg="emoji-datasource-google@16.0.0"
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+
+echo "fetching $pkg ..." >&2
+(cd "$tmp" && npm pack --silent "$pkg" >/dev/null)
+tar -xzf "$tmp"/emoji-datasource-google-16.0.0.tgz -C "$tmp"
+src="$tmp/package"
+[ -d "$src/img/google/64" ] || { echo "error: $pkg has no img/google/64/ folder" >&2; exit 1; }
+
+mkdir -p "$out"
+find "$out" -maxdepth 1 -name '*.png' -delete
+cp "$src"/img/google/64/*.png "$out"/
+
+node - "$src/emoji.json" "$out" <<'JS'
+const fs = require('fs');
+const path = require('path');
+const [jsonFile, out] = process.argv.slice(2);
+const emoji = JSON.parse(fs.readFileSync(jsonFile, 'utf8'));
+const tones = {'1F3FB': 'light skin tone', '1F3FC': 'medium-light skin tone', '1F3FD': 'medium skin tone',
+               '1F3FE': 'medium-dark skin tone', '1F3FF': 'dark skin tone'};
+const clean = s => s.toLowerCase().replace(/_/g, ' ').replace(/\s+/g, ' ').trim();
+function baseCaption(e) {
+  const name = clean(e.name || e.short_name || '');
+  const extra = (e.short_names || []).map(clean).filter(s => s && !name.includes(s));
+  return [name, ...extra].filter(Boolean).join(', ');
+}
+const captions = {};
+for (const e of emoji) {
+  const base = baseCaption(e);
+  if (e.image) captions[e.image] = base;
+  for (const [key, v] of Object.entries(e.skin_variations || {})) {
+    const t = key.split('-').map(k => tones[k]).filter(Boolean);
+    if (v.image) captions[v.image] = [base, ...t].join(', ');
+  }
+}
+const files = fs.readdirSync(out).filter(f => f.endsWith('.png')).sort();
+const result = {};
+let missing = 0;
+for (const f of files) {
+  if (captions[f]) result[f] = captions[f]; else missing++;
+}
+fs.writeFileSync(path.join(out, 'captions.json'), JSON.stringify(result, null, 1) + '\n');
+console.error(`${files.length} images, ${Object.keys(result).length} captions (${missing} use their file name) -> ${out}`);
+JS
