@@ -19,6 +19,7 @@ import dev.streamcanvas.engine.calib.SyntheticSequence;
 import dev.streamcanvas.engine.io.AtomicFiles;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
@@ -30,16 +31,21 @@ import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code streamcanvas calib}: camera-LIDAR extrinsic and time-offset calibration (synthetic data, solve, benchmark). */
 @Command(name = "calib", mixinStandardHelpOptions = true,
         description = "Camera-LIDAR calibration from semantic segmentation: extrinsic (rotation, translation) and time offset.",
         subcommands = {CalibCommand.Synth.class, CalibCommand.Solve.class, CalibCommand.Bench.class})
 public final class CalibCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() {
-        System.out.println("usage: streamcanvas calib (synth | solve | bench) --help");
+        spec.commandLine().getOut().println("usage: streamcanvas calib (synth | solve | bench) --help");
         return 0;
     }
 
@@ -164,6 +170,8 @@ public final class CalibCommand implements Callable<Integer> {
             description = "Write a synthetic KITTI-like sequence (masks, flow, labelled velodyne scans, calib with an"
                     + " initial guess, truth).")
     static final class Synth implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
         @Option(names = "--out", required = true, description = "output folder")
         Path out;
         @Option(names = "--seed", defaultValue = "1", description = "scene seed (default ${DEFAULT-VALUE})")
@@ -189,7 +197,16 @@ public final class CalibCommand implements Callable<Integer> {
         String initError;
 
         @Override
-        public Integer call() throws IOException {
+        public Integer call() {
+            try {
+                return run();
+            } catch (IOException | IllegalArgumentException e) {
+                spec.commandLine().getErr().println("calib synth: " + e.getMessage());
+                return 2;
+            }
+        }
+
+        private Integer run() throws IOException {
             double[] sp = parseList(speeds, "--speeds");
             if (constantSpeed != null) {
                 sp = new double[frames];
@@ -211,7 +228,7 @@ public final class CalibCommand implements Callable<Integer> {
             }
             AtomicFiles.write(out.resolve("speeds.txt"), speedsTxt.toString().getBytes(StandardCharsets.UTF_8));
             bar.update("written", 1, Double.NaN);
-            System.out.printf(Locale.ROOT, "wrote %d frames (%dx%d) to %s; true time offset %.1f ms; calib.txt holds a guess"
+            spec.commandLine().getOut().printf(Locale.ROOT, "wrote %d frames (%dx%d) to %s; true time offset %.1f ms; calib.txt holds a guess"
                     + " %.1f deg / %.1f cm off%n", frames, seq.camera().width(), seq.camera().height(), out, offsetMs, ie[0], ie[1]);
             return 0;
         }
@@ -221,6 +238,8 @@ public final class CalibCommand implements Callable<Integer> {
             description = "Estimate the extrinsic and time offset of a sequence; print it, the error against truth.txt"
                     + " when present, and write overlays + result.json.")
     static final class Solve implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
         @Option(names = "--data", required = true, description = "sequence folder (calib.txt, velodyne/, labels/, mask_2/, flow_2/)")
         Path data;
         @Option(names = "--init", defaultValue = "calib",
@@ -242,9 +261,12 @@ public final class CalibCommand implements Callable<Integer> {
         String overlayFrame;
 
         @Override
-        public Integer call() throws IOException {
+        public Integer call() {
             try (Cancellation cancel = new Cancellation()) {
                 return run(cancel);
+            } catch (IOException | IllegalArgumentException e) {
+                spec.commandLine().getErr().println("calib solve: " + e.getMessage());
+                return 2;
             }
         }
 
@@ -263,7 +285,8 @@ public final class CalibCommand implements Callable<Integer> {
                 System.err.println("\ncancelled");
                 return 130;
             }
-            System.out.print(describe(r));
+            PrintWriter pw = spec.commandLine().getOut();
+            pw.print(describe(r));
             Path dir = out != null ? out : data.resolve("calib_result");
             CalibFrame f = overlayFrame(seq, r, overlayFrame);
             writeOverlays(dir, seq, f, r, o);
@@ -271,8 +294,9 @@ public final class CalibCommand implements Callable<Integer> {
             KittiIo.writeCalib(dir.resolve("calib_estimated.txt"), new KittiIo.Calib(seq.camera(), r.estimate()));
             AtomicFiles.write(dir.resolve("time_offset_ms.txt"),
                     String.format(Locale.ROOT, "time_offset_ms: %.4f%n", r.deltaMs()).getBytes(StandardCharsets.UTF_8));
-            System.out.println("wrote " + dir.resolve(CalibResultFile.FILE_NAME) + ", overlays (frame " + f.name()
+            pw.println("wrote " + dir.resolve(CalibResultFile.FILE_NAME) + ", overlays (frame " + f.name()
                     + ") and calib_estimated.txt");
+            pw.flush();
             return 0;
         }
     }
@@ -322,6 +346,8 @@ public final class CalibCommand implements Callable<Integer> {
             description = "Accuracy benchmark: synthesise and solve several seeds (clean and noisy) plus the two control"
                     + " cases, write accuracy.md / accuracy.csv and the overlays of the first seed.")
     static final class Bench implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
         @Option(names = "--out", required = true, description = "output folder for the table and overlays")
         Path out;
         @Option(names = "--seeds", defaultValue = "5", description = "seeds 1..N (default ${DEFAULT-VALUE})")
@@ -343,10 +369,13 @@ public final class CalibCommand implements Callable<Integer> {
         }
 
         @Override
-        public Integer call() throws IOException {
+        public Integer call() {
             try (Cancellation c = new Cancellation()) {
                 cancel = c;
                 return run();
+            } catch (IOException | IllegalArgumentException e) {
+                spec.commandLine().getErr().println("calib bench: " + e.getMessage());
+                return 2;
             }
         }
 
@@ -407,8 +436,9 @@ public final class CalibCommand implements Callable<Integer> {
                     scale == 1 ? "1242×375" : "scale " + scale, SynthOptions.Noise.realistic());
             AtomicFiles.write(out.resolve("accuracy.md"), (header + String.join("\n", md) + "\n").getBytes(StandardCharsets.UTF_8));
             AtomicFiles.write(out.resolve("accuracy.csv"), (String.join("\n", csv) + "\n").getBytes(StandardCharsets.UTF_8));
-            System.out.println(header + String.join("\n", md));
-            System.out.println("wrote " + out.resolve("accuracy.md"));
+            spec.commandLine().getOut().println(header + String.join("\n", md));
+            spec.commandLine().getOut().println("wrote " + out.resolve("accuracy.md"));
+            spec.commandLine().getOut().flush();
             return 0;
         }
 
