@@ -57,6 +57,7 @@ public final class BidirectionalLoss {
 
     // current stage
     private Stage stage;
+    private boolean limitRows = true;
     private int[] activeFrames = new int[0];
 
     // scratch of one evaluation
@@ -82,6 +83,11 @@ public final class BidirectionalLoss {
         }
     }
 
+    /** Whether mask samples are limited to the rows the LIDAR covers (default true; false for the ablation study). */
+    public void setLimitToLidarRows(boolean on) {
+        this.limitRows = on;
+    }
+
     public int frameCount() {
         return frames.length;
     }
@@ -101,7 +107,7 @@ public final class BidirectionalLoss {
         double[] r = guess.r();
         double[] t = effectiveT(guess);
         for (int f : activeFrames) {
-            frames[f].select(s, r, t, deltaS, cam);
+            frames[f].select(s, r, t, deltaS, cam, limitRows);
         }
     }
 
@@ -316,7 +322,7 @@ public final class BidirectionalLoss {
             return -1;
         }
 
-        void select(Stage s, double[] r, double[] t, double deltaS, Intrinsics cam) {
+        void select(Stage s, double[] r, double[] t, double deltaS, Intrinsics cam, boolean limitRows) {
             stride = s.pointStride();
             int nc = selectedCount.length;
             int bands = (w + 15) / 16;
@@ -377,7 +383,7 @@ public final class BidirectionalLoss {
                         continue;
                     }
                     int b = x / 16;
-                    if (y >= minV[b] && y <= maxV[b]) {
+                    if (!limitRows || (y >= minV[b] && y <= maxV[b])) {
                         active[k++] = p;
                     }
                 }

@@ -65,6 +65,7 @@ public final class Calibrator {
         int[] classes = chooseClasses(mapped, opt.classes());
         double ringGap = 0.5 * seq.camera().fy() * Math.toRadians(opt.ringSpacingDeg());
         this.loss = new BidirectionalLoss(seq.camera(), mapped, classes, ringGap, opt.bandPx());
+        this.loss.setLimitToLidarRows(opt.limitRows());
         List<Integer> st = new ArrayList<>();
         List<Integer> mv = new ArrayList<>();
         for (int f = 0; f < mapped.size(); f++) {

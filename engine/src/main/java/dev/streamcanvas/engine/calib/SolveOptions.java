@@ -16,10 +16,11 @@ import java.util.Map;
  * @param stoppedFlowPxS    a frame whose median pixel speed is below this is "stopped"
  * @param labelMap          point label to mask id (e.g. SemanticKITTI moving-car 252 to car 10); unmapped labels pass
  * @param classes           class ids to use; null: every id present in both the masks and the point labels
+ * @param limitRows         sample only mask rows the LIDAR covers (false only for the ablation study)
  */
 public record SolveOptions(boolean estimateTime, double initialDeltaMs, double maxDeltaMs, double ringSpacingDeg,
         double pointCapPx, double maskCapPx, double bandPx, int sampleStride, double stoppedFlowPxS,
-        Map<Integer, Integer> labelMap, int[] classes) {
+        Map<Integer, Integer> labelMap, int[] classes, boolean limitRows) {
 
     public SolveOptions {
         if (!Double.isFinite(initialDeltaMs) || !(maxDeltaMs > 0) || !(ringSpacingDeg > 0) || !(pointCapPx > 0)
@@ -43,27 +44,34 @@ public record SolveOptions(boolean estimateTime, double initialDeltaMs, double m
 
     /** Defaults for KITTI-like data at full size (1242x375). */
     public static SolveOptions defaults() {
-        return new SolveOptions(true, 0, 150, 0.42, 3, 3, 24, 3, 2.0, semanticKittiMovingToStatic(), null);
+        return new SolveOptions(true, 0, 150, 0.42, 3, 3, 24, 3, 2.0, semanticKittiMovingToStatic(), null, true);
     }
 
     public SolveOptions withEstimateTime(boolean b) {
         return new SolveOptions(b, initialDeltaMs, maxDeltaMs, ringSpacingDeg, pointCapPx, maskCapPx, bandPx,
-                sampleStride, stoppedFlowPxS, labelMap, classes);
+                sampleStride, stoppedFlowPxS, labelMap, classes, limitRows);
     }
 
     public SolveOptions withInitialDeltaMs(double ms) {
         return new SolveOptions(estimateTime, ms, maxDeltaMs, ringSpacingDeg, pointCapPx, maskCapPx, bandPx,
-                sampleStride, stoppedFlowPxS, labelMap, classes);
+                sampleStride, stoppedFlowPxS, labelMap, classes, limitRows);
     }
 
     public SolveOptions withClasses(int[] ids) {
         return new SolveOptions(estimateTime, initialDeltaMs, maxDeltaMs, ringSpacingDeg, pointCapPx, maskCapPx, bandPx,
-                sampleStride, stoppedFlowPxS, labelMap, ids);
+                sampleStride, stoppedFlowPxS, labelMap, ids, limitRows);
+    }
+
+    /** The ablation switches: the fine-stage point-to-mask cap, the LIDAR ring spacing (0+: no gap allowance), rows. */
+    public SolveOptions withAblation(double pointCap, double ringSpacing, boolean rows) {
+        return new SolveOptions(estimateTime, initialDeltaMs, maxDeltaMs, ringSpacing, pointCap, maskCapPx, bandPx,
+                sampleStride, stoppedFlowPxS, labelMap, classes, rows);
     }
 
     /** For a camera scaled by s: pixel caps, band and stride scale with the image. */
     public SolveOptions scaledTo(double s) {
         return new SolveOptions(estimateTime, initialDeltaMs, maxDeltaMs, ringSpacingDeg, pointCapPx * s, maskCapPx * s,
-                bandPx * s, Math.max(1, (int) Math.round(sampleStride * s)), stoppedFlowPxS * s, labelMap, classes);
+                bandPx * s, Math.max(1, (int) Math.round(sampleStride * s)), stoppedFlowPxS * s, labelMap, classes,
+                limitRows);
     }
 }
