@@ -1,0 +1,28 @@
+package dev.streamcanvas.app.train;
+
+import dev.streamcanvas.engine.train.ImageDecoder;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.Locale;
+import javax.imageio.ImageIO;
+
+/** JPEG for the engine's dataset loader (the engine decodes PNG itself and may not touch AWT). */
+final class ImageIoDecoder implements ImageDecoder {
+    @Override
+    public boolean accepts(String fileName) {
+        String n = fileName.toLowerCase(Locale.ROOT);
+        return n.endsWith(".jpg") || n.endsWith(".jpeg");
+    }
+
+    @Override
+    public Image decode(byte[] file, String name) throws IOException {
+        BufferedImage img = ImageIO.read(new ByteArrayInputStream(file));
+        if (img == null) {
+            throw new IOException(name + ": not a readable JPEG");
+        }
+        int w = img.getWidth();
+        int h = img.getHeight();
+        return new Image(w, h, img.getRGB(0, 0, w, h, null, 0, w));
+    }
+}
