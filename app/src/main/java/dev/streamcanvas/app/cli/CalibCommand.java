@@ -362,7 +362,7 @@ public final class CalibCommand implements Callable<Integer> {
         boolean noControls;
         @Option(names = "--control-speed", defaultValue = "10", description = "speed of the control sequences, m/s")
         double controlSpeed;
-        @Option(names = "--ablations", description = "instead: clean seeds solved with each prototype 'fact' switched off"
+        @Option(names = "--ablations", description = "instead: seeds (clean unless --noise) solved with each prototype 'fact' switched off"
                 + " (no 3 px cap, no ring-gap allowance, no LIDAR-row limit), written to ablation.md")
         boolean ablations;
 
@@ -394,12 +394,13 @@ public final class CalibCommand implements Callable<Integer> {
                 base.withAblation(base.pointCapPx(), 1e-6, true), base.withAblation(base.pointCapPx(), base.ringSpacingDeg(), false)};
             int total = names.length * seeds;
             int run = 0;
+            SynthOptions.Noise ablationNoise = parseNoise(noise.equals("both") ? "none" : noise);
             try {
                 for (int v = 0; v < names.length; v++) {
                     double[] worst = new double[3];
                     for (int s = 1; s <= seeds; s++) {
                         run++;
-                        SynthOptions o = new SynthOptions(s, frames, offsetOf(s), null, SynthOptions.Noise.NONE, scale, 64,
+                        SynthOptions o = new SynthOptions(s, frames, offsetOf(s), null, ablationNoise, scale, 64,
                                 0.17 / Math.min(1, Math.max(0.5, scale)), 5, 20);
                         Row row = solveOne(names[v], o, variants[v], run, total, null);
                         for (int k = 0; k < 3; k++) {
@@ -416,8 +417,9 @@ public final class CalibCommand implements Callable<Integer> {
                 System.err.println("\ncancelled");
                 return 130;
             }
-            String header = String.format(Locale.ROOT, "Ablation on clean synthetic sequences (%d frames, %s): each row switches one"
-                    + " ingredient off.%n%n", frames, scale == 1 ? "1242×375" : "image scale " + scale);
+            String header = String.format(Locale.ROOT, "Ablation on synthetic sequences (noise %s, %d frames, %s): each row switches"
+                    + " one ingredient off.%n%n", ablationNoise.isNone() ? "none" : noise, frames,
+                    scale == 1 ? "1242×375" : "image scale " + scale);
             AtomicFiles.write(out.resolve("ablation.md"), (header + String.join("\n", md) + "\n").getBytes(StandardCharsets.UTF_8));
             spec.commandLine().getOut().println(header + String.join("\n", md));
             spec.commandLine().getOut().flush();
