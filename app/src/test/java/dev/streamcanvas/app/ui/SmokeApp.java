@@ -33,7 +33,7 @@ import javax.imageio.ImageIO;
  * Arguments: screenshot folder, result file.
  */
 public final class SmokeApp extends Application {
-    private static final double STRENGTH = Double.parseDouble(System.getProperty("smoke.strength", "0.5"));
+    private static final double STRENGTH = Double.parseDouble(System.getenv().getOrDefault("SMOKE_STRENGTH", "0.5"));
     private static Path screenshots;
     private static Path resultFile;
     private final List<String> results = new ArrayList<>();
@@ -120,6 +120,18 @@ public final class SmokeApp extends Application {
             results.add("stroke-changed-output=" + changed);
 
             measure(vm, "1 step no guidance, canvas");
+
+            // this machine has no camera: asking for the webcam must end on the canvas with a message
+            onFx(() -> {
+                vm.noticeProperty().set(null);
+                vm.input().select(SourceKind.WEBCAM);
+                return null;
+            });
+            await(() -> onFx(() -> vm.input().requestedProperty().get() == SourceKind.CANVAS
+                    && vm.input().active() == SourceKind.CANVAS), 30, "the fall-back from the webcam to the canvas");
+            Thread.sleep(300);
+            results.add("webcam-message=" + onFx(() -> vm.noticeProperty().get() != null ? vm.noticeProperty().get()
+                    : vm.input().messageProperty().get()));
             Thread.sleep(1500);
 
             Files.createDirectories(screenshots);
