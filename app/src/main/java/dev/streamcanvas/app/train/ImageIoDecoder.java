@@ -7,19 +7,19 @@ import java.io.IOException;
 import java.util.Locale;
 import javax.imageio.ImageIO;
 
-/** JPEG, BMP and GIF training images through javax.imageio (the engine decodes PNG itself). */
+/** JPEG for the engine's dataset loader (the engine decodes PNG itself and may not touch AWT). */
 final class ImageIoDecoder implements ImageDecoder {
     @Override
     public boolean accepts(String fileName) {
         String n = fileName.toLowerCase(Locale.ROOT);
-        return n.endsWith(".jpg") || n.endsWith(".jpeg") || n.endsWith(".bmp") || n.endsWith(".gif");
+        return n.endsWith(".jpg") || n.endsWith(".jpeg");
     }
 
     @Override
     public Image decode(byte[] file, String name) throws IOException {
         BufferedImage img = ImageIO.read(new ByteArrayInputStream(file));
         if (img == null) {
-            throw new IOException(name + ": not a readable image (expected JPEG, BMP or GIF)");
+            throw new IOException(name + ": not a readable JPEG");
         }
         int w = img.getWidth();
         int h = img.getHeight();

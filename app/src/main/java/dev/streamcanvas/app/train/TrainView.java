@@ -1,130 +1,296 @@
 package dev.streamcanvas.app.train;
 
-import dev.streamcanvas.engine.train.TrainConfig;
+import dev.streamcanvas.engine.train.AssignmentDemo;
 import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URL;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
 import javafx.beans.binding.Bindings;
-import javafx.beans.property.IntegerProperty;
+import javafx.beans.property.StringProperty;
 import javafx.fxml.FXML;
+import javafx.fxml.FXMLLoader;
+import javafx.scene.Parent;
+import javafx.scene.canvas.Canvas;
+import javafx.scene.canvas.GraphicsContext;
+import javafx.scene.chart.LineChart;
 import javafx.scene.control.Button;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.ProgressBar;
-import javafx.scene.control.Spinner;
-import javafx.scene.control.SpinnerValueFactory;
+import javafx.scene.control.TextField;
+import javafx.scene.control.Tooltip;
 import javafx.scene.image.ImageView;
 import javafx.scene.image.PixelFormat;
 import javafx.scene.image.WritableImage;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.TilePane;
+import javafx.scene.paint.Color;
 import javafx.stage.DirectoryChooser;
+import javafx.stage.Window;
 
-/** The Train tab (Train.fxml): binds the controls to {@link TrainViewModel}. */
+/** The Train tab's view (controller of {@code Train.fxml}): binds to a {@link TrainViewModel}, draws its pictures. */
 public final class TrainView {
+    static final String UI = "/dev/streamcanvas/ui/";
+    private static final Color VANILLA = Color.web("#5ab0ff");
+    private static final Color IMMISCIBLE = Color.web("#ff9f43");
+
     private final TrainViewModel vm;
 
-    @FXML private Label folderLabel;
-    @FXML private ComboBox<TrainConfig.Assignment> assignmentBox;
-    @FXML private Spinner<Integer> stepsSpinner;
-    @FXML private Spinner<Integer> vaeStepsSpinner;
-    @FXML private Spinner<Integer> batchSpinner;
-    @FXML private ComboBox<Integer> sizeBox;
+    @FXML private Button chooseDataset;
+    @FXML private Label datasetName;
+    @FXML private Label datasetSummary;
+    @FXML private TilePane thumbnails;
+    @FXML private GridPane configForm;
+    @FXML private ComboBox<TrainViewModel.ModelPreset> model;
+    @FXML private TextField steps;
+    @FXML private TextField vaeSteps;
+    @FXML private TextField batch;
+    @FXML private TextField learningRate;
+    @FXML private ComboBox<TrainViewModel.AssignmentChoice> assignment;
+    @FXML private Label knnLabel;
+    @FXML private TextField knnK;
+    @FXML private TextField seed;
+    @FXML private TextField evalEvery;
+    @FXML private TextField sampleEvery;
+    @FXML private Label outputName;
     @FXML private Button startButton;
     @FXML private Button pauseButton;
+    @FXML private Button resumeButton;
     @FXML private Button cancelButton;
-    @FXML private ProgressBar progressBar;
-    @FXML private Label statusLabel;
-    @FXML private Label metricsLabel;
-    @FXML private ImageView sampleView;
-    @FXML private Button useButton;
-    @FXML private Label messageLabel;
+    @FXML private ProgressBar progress;
+    @FXML private Label status;
+    @FXML private Label error;
+    @FXML private LineChart<Number, Number> trainLossChart;
+    @FXML private LineChart<Number, Number> heldOutChart;
+    @FXML private LineChart<Number, Number> qualityChart;
+    @FXML private LineChart<Number, Number> assignChart;
+    @FXML private Label vanillaSamplesLabel;
+    @FXML private Canvas vanillaSamples;
+    @FXML private Label immiscibleSamplesLabel;
+    @FXML private Canvas immiscibleSamples;
+    @FXML private ComboBox<TrainViewModel.Run> exportRun;
+    @FXML private Button exportButton;
+    @FXML private Button useLiveButton;
+    @FXML private Label exported;
+    @FXML private Label vanillaDemoLabel;
+    @FXML private Canvas vanillaDemo;
+    @FXML private Label immiscibleDemoLabel;
+    @FXML private Canvas immiscibleDemo;
 
     public TrainView(TrainViewModel vm) {
         this.vm = vm;
     }
 
+    /** Loads {@code Train.fxml} (it brings its stylesheet) bound to {@code vm}: the node to put in the Train tab. */
+    public static Parent create(TrainViewModel vm) {
+        FXMLLoader loader = new FXMLLoader(resource("Train.fxml"));
+        loader.setControllerFactory(type -> {
+            if (type == TrainView.class) {
+                return new TrainView(vm);
+            }
+            throw new IllegalStateException("no controller known for " + type);
+        });
+        try {
+            return loader.load();
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not load " + UI + "Train.fxml", e);
+        }
+    }
+
+    static URL resource(String name) {
+        URL url = TrainView.class.getResource(UI + name);
+        if (url == null) {
+            throw new IllegalStateException("UI resource " + UI + name + " is missing from the class path (ui-resources jar)");
+        }
+        return url;
+    }
+
     @FXML
     private void initialize() {
-        folderLabel.textProperty().bind(Bindings.createStringBinding(() -> {
-            Path p = vm.dataFolderProperty().get();
-            return p == null ? "No folder chosen" : p.getFileName().toString();
-        }, vm.dataFolderProperty()));
-        assignmentBox.getItems().setAll(TrainConfig.Assignment.NONE, TrainConfig.Assignment.EXACT, TrainConfig.Assignment.FP16);
-        assignmentBox.valueProperty().bindBidirectional(vm.assignmentProperty());
-        assignmentBox.setConverter(new javafx.util.StringConverter<TrainConfig.Assignment>() {
-            @Override
-            public String toString(TrainConfig.Assignment a) {
-                if (a == null) {
-                    return "";
-                }
-                switch (a) {
-                    case NONE:
-                        return "Vanilla (no assignment)";
-                    case EXACT:
-                        return "Immiscible (exact assignment)";
-                    case FP16:
-                        return "Immiscible (fp16 costs)";
-                    default:
-                        return a.name();
-                }
-            }
+        // dataset
+        datasetName.textProperty().bind(Bindings.createStringBinding(() -> vm.datasetFolderProperty().get() == null
+                ? "" : vm.datasetFolderProperty().get().toString(), vm.datasetFolderProperty()));
+        datasetSummary.textProperty().bind(vm.datasetSummaryProperty());
+        vm.thumbnails().addListener((javafx.collections.ListChangeListener<TrainViewModel.Thumbnail>) c -> showThumbnails());
+        showThumbnails();
+        chooseDataset.disableProperty().bind(vm.canEditConfig().not());
 
-            @Override
-            public TrainConfig.Assignment fromString(String s) {
-                return null;
-            }
-        });
-        spinner(stepsSpinner, vm.stepsProperty(), 1, 100_000, 100);
-        spinner(vaeStepsSpinner, vm.vaeStepsProperty(), 0, 100_000, 100);
-        spinner(batchSpinner, vm.batchProperty(), 2, 256, 2);
-        sizeBox.getItems().setAll(List.of(32, 48, 64, 96, 128));
-        sizeBox.setValue(vm.sizeProperty().get());
-        sizeBox.valueProperty().addListener((o, a, b) -> {
-            if (b != null) {
-                vm.sizeProperty().set(b);
-            }
-        });
-        for (javafx.scene.Node n : List.of(assignmentBox, stepsSpinner, vaeStepsSpinner, batchSpinner, sizeBox, startButton)) {
-            n.disableProperty().bind(vm.runningProperty());
+        // configuration
+        configForm.disableProperty().bind(vm.canEditConfig().not());
+        model.setItems(vm.modelPresets());
+        model.valueProperty().bindBidirectional(vm.modelPresetProperty());
+        bindText(steps, vm.stepsProperty());
+        bindText(vaeSteps, vm.vaeStepsProperty());
+        bindText(batch, vm.batchProperty());
+        bindText(learningRate, vm.learningRateProperty());
+        assignment.getItems().setAll(TrainViewModel.AssignmentChoice.values());
+        assignment.valueProperty().bindBidirectional(vm.assignmentProperty());
+        bindText(knnK, vm.knnKProperty());
+        knnK.visibleProperty().bind(vm.assignmentProperty().isEqualTo(TrainViewModel.AssignmentChoice.KNN));
+        knnK.managedProperty().bind(knnK.visibleProperty());
+        knnLabel.visibleProperty().bind(knnK.visibleProperty());
+        knnLabel.managedProperty().bind(knnK.visibleProperty());
+        bindText(seed, vm.seedProperty());
+        bindText(evalEvery, vm.evalEveryProperty());
+        bindText(sampleEvery, vm.sampleEveryProperty());
+        outputName.textProperty().bind(Bindings.createStringBinding(() -> vm.outputFolderProperty().get() == null
+                ? "(none)" : vm.outputFolderProperty().get().toString(), vm.outputFolderProperty()));
+        assignment.setTooltip(new Tooltip("How the immiscible run pairs noise with latents; the vanilla run never does."));
+
+        // controls and progress
+        startButton.disableProperty().bind(vm.canStart().not());
+        startButton.textProperty().bind(Bindings.createStringBinding(() ->
+                vm.assignmentProperty().get() == TrainViewModel.AssignmentChoice.NONE ? "Start vanilla run" : "Start both runs",
+                vm.assignmentProperty()));
+        pauseButton.disableProperty().bind(vm.canPause().not());
+        resumeButton.disableProperty().bind(vm.canResume().not());
+        cancelButton.disableProperty().bind(vm.canCancel().not());
+        progress.progressProperty().bind(vm.progressProperty());
+        status.textProperty().bind(vm.statusProperty());
+        error.textProperty().bind(vm.errorProperty());
+        error.visibleProperty().bind(vm.errorProperty().isNotEmpty());
+        error.managedProperty().bind(error.visibleProperty());
+
+        // charts
+        trainLossChart.setData(vm.trainLossSeries());
+        heldOutChart.setData(vm.heldOutLossSeries());
+        qualityChart.setData(vm.qualitySeries());
+        assignChart.setData(vm.assignMsSeries());
+
+        // samples
+        vm.samplesProperty(TrainViewModel.Run.VANILLA).addListener((o, a, g) -> drawSamples(vanillaSamples, vanillaSamplesLabel,
+                TrainViewModel.Run.VANILLA, g));
+        vm.samplesProperty(TrainViewModel.Run.IMMISCIBLE).addListener((o, a, g) -> drawSamples(immiscibleSamples,
+                immiscibleSamplesLabel, TrainViewModel.Run.IMMISCIBLE, g));
+        drawSamples(vanillaSamples, vanillaSamplesLabel, TrainViewModel.Run.VANILLA, null);
+        drawSamples(immiscibleSamples, immiscibleSamplesLabel, TrainViewModel.Run.IMMISCIBLE, null);
+
+        // export
+        exportRun.getItems().setAll(TrainViewModel.Run.values());
+        exportRun.valueProperty().bindBidirectional(vm.exportRunProperty());
+        exportButton.disableProperty().bind(vm.canExport().not());
+        useLiveButton.disableProperty().bind(vm.canUseLive().not());
+        useLiveButton.setVisible(vm.hasLiveTarget());
+        useLiveButton.setManaged(vm.hasLiveTarget());
+        exported.textProperty().bind(Bindings.createStringBinding(() -> vm.exportedModelProperty().get() == null
+                ? "Export a finished run to get a model folder the live view can load."
+                : "Model folder: " + vm.exportedModelProperty().get(), vm.exportedModelProperty()));
+
+        // assignment demo
+        vm.demoProperty().addListener((o, a, m) -> drawDemo(m));
+        drawDemo(vm.demoProperty().get());
+    }
+
+    private static void bindText(TextField field, StringProperty property) {
+        field.textProperty().bindBidirectional(property);
+    }
+
+    private void showThumbnails() {
+        thumbnails.getChildren().clear();
+        for (TrainViewModel.Thumbnail t : vm.thumbnails()) {
+            ImageView iv = new ImageView(image(t.argb(), t.size()));
+            iv.setFitWidth(32);
+            iv.setFitHeight(32);
+            iv.setSmooth(false);
+            Tooltip.install(iv, new Tooltip(t.caption()));
+            thumbnails.getChildren().add(iv);
         }
-        pauseButton.disableProperty().bind(vm.runningProperty().not());
-        cancelButton.disableProperty().bind(vm.runningProperty().not());
-        pauseButton.textProperty().bind(Bindings.when(vm.pausedProperty()).then("Resume").otherwise("Pause"));
-        progressBar.progressProperty().bind(vm.progressProperty());
-        statusLabel.textProperty().bind(vm.statusProperty());
-        metricsLabel.textProperty().bind(vm.metricsProperty());
-        useButton.disableProperty().bind(vm.exportedProperty().isNull());
-        messageLabel.textProperty().bind(vm.messageProperty());
-        messageLabel.visibleProperty().bind(Bindings.isNotEmpty(vm.messageProperty()));
-        messageLabel.managedProperty().bind(messageLabel.visibleProperty());
-        vm.sampleProperty().addListener((o, a, px) -> showSample(px, vm.sampleSizeProperty().get()));
     }
 
-    private static void spinner(Spinner<Integer> s, IntegerProperty p, int min, int max, int step) {
-        SpinnerValueFactory.IntegerSpinnerValueFactory f = new SpinnerValueFactory.IntegerSpinnerValueFactory(min, max, p.get(), step);
-        s.setValueFactory(f);
-        f.valueProperty().addListener((o, a, b) -> {
-            if (b != null) {
-                p.set(b);
-            }
-        });
+    private static WritableImage image(int[] argb, int size) {
+        WritableImage img = new WritableImage(size, size);
+        img.getPixelWriter().setPixels(0, 0, size, size, PixelFormat.getIntArgbInstance(), argb, 0, size);
+        return img;
     }
 
-    private void showSample(int[] argb, int size) {
-        if (argb == null || size <= 0) {
+    /** Up to 16 samples as a 4 x 4 grid filling the canvas. */
+    private static void drawSamples(Canvas canvas, Label label, TrainViewModel.Run run, TrainViewModel.SampleGrid grid) {
+        GraphicsContext g = canvas.getGraphicsContext2D();
+        double w = canvas.getWidth();
+        g.setFill(Color.web("#0b0c0f"));
+        g.fillRect(0, 0, w, canvas.getHeight());
+        if (grid == null) {
+            label.setText(run + ": no samples yet");
             return;
         }
-        WritableImage img = new WritableImage(size, size); // a few times per run: no need to reuse
-        img.getPixelWriter().setPixels(0, 0, size, size, PixelFormat.getIntArgbInstance(), argb, 0, size);
-        sampleView.setImage(img);
+        label.setText(run + " · step " + grid.step());
+        int cols = 4;
+        double cell = w / cols;
+        g.setImageSmoothing(false);
+        List<int[]> imgs = grid.argb();
+        for (int i = 0; i < Math.min(cols * cols, imgs.size()); i++) {
+            g.drawImage(image(imgs.get(i), grid.size()), (i % cols) * cell + 1, (i / cols) * cell + 1, cell - 2, cell - 2);
+        }
+    }
+
+    private void drawDemo(AssignmentDemo.Mapping m) {
+        vanillaDemoLabel.setText(String.format(Locale.ROOT, "Vanilla · total %.1f", m.vanillaCost()));
+        immiscibleDemoLabel.setText(String.format(Locale.ROOT, "Immiscible · total %.1f", m.immiscibleCost()));
+        drawMapping(vanillaDemo, m, m.vanilla(), VANILLA);
+        drawMapping(immiscibleDemo, m, m.immiscible(), IMMISCIBLE);
+    }
+
+    /** Points (dots), noises (crosses) and a line from each point to its noise, on a [-3.5, 3.5]^2 view. */
+    static void drawMapping(Canvas canvas, AssignmentDemo.Mapping m, int[] noiseFor, Color line) {
+        GraphicsContext g = canvas.getGraphicsContext2D();
+        double w = canvas.getWidth();
+        double h = canvas.getHeight();
+        g.setFill(Color.web("#0b0c0f"));
+        g.fillRect(0, 0, w, h);
+        double span = 7.0;
+        Function<Float, Double> sx = x -> (x + span / 2) / span * w;
+        Function<Float, Double> sy = y -> (span / 2 - y) / span * h;
+        float[] p = m.points();
+        float[] n = m.noises();
+        int count = p.length / 2;
+        g.setStroke(line.deriveColor(0, 1, 1, 0.75));
+        g.setLineWidth(1);
+        for (int i = 0; i < count; i++) {
+            int j = noiseFor[i];
+            g.strokeLine(sx.apply(p[2 * i]), sy.apply(p[2 * i + 1]), sx.apply(n[2 * j]), sy.apply(n[2 * j + 1]));
+        }
+        g.setStroke(Color.web("#9aa3b5"));
+        for (int j = 0; j < count; j++) {
+            double x = sx.apply(n[2 * j]);
+            double y = sy.apply(n[2 * j + 1]);
+            g.strokeLine(x - 3, y - 3, x + 3, y + 3);
+            g.strokeLine(x - 3, y + 3, x + 3, y - 3);
+        }
+        g.setFill(Color.web("#e6e8ee"));
+        for (int i = 0; i < count; i++) {
+            g.fillOval(sx.apply(p[2 * i]) - 3, sy.apply(p[2 * i + 1]) - 3, 6, 6);
+        }
+    }
+
+    private Window window() {
+        return startButton.getScene() == null ? null : startButton.getScene().getWindow();
     }
 
     @FXML
-    private void chooseFolder() {
-        DirectoryChooser chooser = new DirectoryChooser();
-        chooser.setTitle("Choose a folder of training images");
-        File dir = chooser.showDialog(folderLabel.getScene().getWindow());
-        if (dir != null) {
-            vm.dataFolderProperty().set(dir.toPath());
+    private void chooseDataset() {
+        DirectoryChooser dc = new DirectoryChooser();
+        dc.setTitle("Folder of training images (PNG/JPEG)");
+        Path cur = vm.datasetFolderProperty().get();
+        if (cur != null && cur.toFile().isDirectory()) {
+            dc.setInitialDirectory(cur.toFile());
+        }
+        File f = dc.showDialog(window());
+        if (f != null) {
+            vm.chooseDataset(f.toPath());
+        }
+    }
+
+    @FXML
+    private void chooseOutput() {
+        DirectoryChooser dc = new DirectoryChooser();
+        dc.setTitle("Folder for the run folders and the exported model");
+        File f = dc.showDialog(window());
+        if (f != null) {
+            vm.outputFolderProperty().set(f.toPath());
         }
     }
 
@@ -134,8 +300,13 @@ public final class TrainView {
     }
 
     @FXML
-    private void togglePause() {
-        vm.togglePause();
+    private void pause() {
+        vm.pause();
+    }
+
+    @FXML
+    private void resume() {
+        vm.resume();
     }
 
     @FXML
@@ -144,7 +315,17 @@ public final class TrainView {
     }
 
     @FXML
-    private void useModel() {
-        vm.useTrainedModel();
+    private void export() {
+        vm.export();
+    }
+
+    @FXML
+    private void useLive() {
+        vm.useLive();
+    }
+
+    @FXML
+    private void newDemo() {
+        vm.newDemo();
     }
 }

@@ -1,296 +1,791 @@
 package dev.streamcanvas.app.train;
 
 import dev.streamcanvas.app.concurrent.TaskRunner;
+import dev.streamcanvas.engine.train.AssignmentDemo;
 import dev.streamcanvas.engine.train.ImageFolder;
 import dev.streamcanvas.engine.train.MicroSdConfig;
-import dev.streamcanvas.engine.train.OnnxExport;
-import dev.streamcanvas.engine.train.PngDecoder;
 import dev.streamcanvas.engine.train.TrainConfig;
 import dev.streamcanvas.engine.train.TrainListener;
 import dev.streamcanvas.engine.train.Trainer;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
+import java.util.Queue;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Consumer;
+import java.util.concurrent.atomic.AtomicReference;
+import javafx.beans.binding.Bindings;
+import javafx.beans.binding.BooleanBinding;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.DoubleProperty;
 import javafx.beans.property.IntegerProperty;
 import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleDoubleProperty;
 import javafx.beans.property.SimpleIntegerProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import javafx.scene.chart.XYChart;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Train tab: trains the micro diffusion model (vanilla or with immiscible noise assignment) on an image
- * folder on its own thread, shows the progress, exports the result as an ONNX model folder and hands it to
- * the live view. Progress reaches the UI thread coalesced (at most one pending update). UI thread only.
+ * The Train tab's state and actions: choose an image folder, configure a run, train a vanilla and an immiscible
+ * model one after the other on one background thread (identical seeds, data order and VAE; only the noise
+ * pairing differs), chart both, export one to ONNX and hand it to the live app.
+ *
+ * <p>Everything public is used on the UI thread. Trainer callbacks arrive on the training thread; they are
+ * queued and applied in one UI-thread batch at a time (one pending hand-over at most), and the per-step curves
+ * are averaged over a stride of steps so that long runs do not flood the charts.
  */
 public final class TrainViewModel {
     private static final Logger LOG = LoggerFactory.getLogger(TrainViewModel.class);
-    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT);
+    static final int THUMBNAILS = 8;
+    static final int MAX_CURVE_POINTS = 200;
+    static final int DEMO_POINTS = 24;
 
-    private final TaskRunner runner;
-    private final Consumer<Path> useModel;
-    private final Path runsDir;
+    /** The two runs being compared. */
+    public enum Run {
+        VANILLA("Vanilla"), IMMISCIBLE("Immiscible");
 
-    private final ObjectProperty<Path> dataFolder = new SimpleObjectProperty<>(this, "dataFolder");
-    private final ObjectProperty<TrainConfig.Assignment> assignment = new SimpleObjectProperty<>(this, "assignment",
-            TrainConfig.Assignment.EXACT);
-    private final IntegerProperty steps = new SimpleIntegerProperty(this, "steps", 1000);
-    private final IntegerProperty vaeSteps = new SimpleIntegerProperty(this, "vaeSteps", 600);
-    private final IntegerProperty batch = new SimpleIntegerProperty(this, "batch", 32);
-    private final IntegerProperty size = new SimpleIntegerProperty(this, "size", 64);
-    private final BooleanProperty running = new SimpleBooleanProperty(this, "running");
-    private final BooleanProperty paused = new SimpleBooleanProperty(this, "paused");
-    private final DoubleProperty progress = new SimpleDoubleProperty(this, "progress");
-    private final StringProperty status = new SimpleStringProperty(this, "status", "Not started.");
-    private final StringProperty metrics = new SimpleStringProperty(this, "metrics", "");
-    private final StringProperty message = new SimpleStringProperty(this, "message");
-    private final ObjectProperty<int[]> sample = new SimpleObjectProperty<>(this, "sample"); // ARGB, sampleSize^2
-    private final IntegerProperty sampleSize = new SimpleIntegerProperty(this, "sampleSize");
-    private final ObjectProperty<Path> exported = new SimpleObjectProperty<>(this, "exported");
+        private final String label;
 
-    private volatile Trainer trainer;
-    private volatile Thread thread;
-    // newest progress from the training thread, published to the UI coalesced
-    private final AtomicBoolean posted = new AtomicBoolean();
-    private volatile String pendingStatus = "";
-    private volatile String pendingMetrics = "";
-    private volatile double pendingProgress;
-    private volatile int[] pendingSample;
-    private volatile int pendingSampleSize;
+        Run(String label) {
+            this.label = label;
+        }
 
-    public TrainViewModel(TaskRunner runner, Consumer<Path> useModel, Path runsDir) {
-        this.runner = runner;
-        this.useModel = useModel;
-        this.runsDir = runsDir;
+        @Override
+        public String toString() {
+            return label;
+        }
     }
 
-    /** Starts a run in a new run folder; says why when it cannot. */
-    public void start() {
-        if (running.get()) {
-            return;
+    /** What the tab is doing. */
+    public enum State { IDLE, LOADING, TRAINING, PAUSED, EXPORTING }
+
+    /** Noise pairing of the immiscible run; NONE trains the vanilla run only. */
+    public enum AssignmentChoice {
+        NONE("none (vanilla only)"), EXACT("exact"), FP16("fp16 (quantized)"), KNN("nearest of k");
+
+        private final String label;
+
+        AssignmentChoice(String label) {
+            this.label = label;
         }
-        Path data = dataFolder.get();
-        if (data == null) {
-            message.set("Choose a folder of training images first.");
-            return;
+
+        @Override
+        public String toString() {
+            return label;
         }
-        Path run = runsDir.resolve("run-" + LocalDateTime.now().format(STAMP));
-        TrainConfig cfg;
-        try {
-            MicroSdConfig model = new MicroSdConfig(size.get(), 16, 32, 64, 2, 4, 77, 8);
-            cfg = new TrainConfig(run, model, assignment.get(), 1, vaeSteps.get(), steps.get(), batch.get(), 1e-3f, 1e-3f, 100, 50,
-                    Math.max(100, steps.get() / 4), 64, 600, 20, 1234, null, false);
-        } catch (IllegalArgumentException e) {
-            message.set("Training settings rejected: " + e.getMessage());
-            return;
-        }
-        message.set(null);
-        exported.set(null);
-        running.set(true);
-        paused.set(false);
-        progress.set(-1);
-        status.set("Reading images from " + data + " …");
-        Thread t = new Thread(() -> train(cfg, data, run), "sc-train");
-        t.setDaemon(true);
-        thread = t;
-        t.start();
     }
 
-    /** Training thread. */
-    private void train(TrainConfig cfg, Path data, Path run) {
-        String outcome;
-        Path model = null;
-        try {
-            ImageFolder folder = ImageFolder.load(data, cfg.model().imageSize(), List.of(new PngDecoder(), new ImageIoDecoder()));
-            try (Trainer t = new Trainer(cfg, folder, new Progress())) {
-                trainer = t;
-                Trainer.Outcome o = t.run();
-                if (o == Trainer.Outcome.CANCELLED) {
-                    outcome = "Cancelled; the checkpoint is in " + run + ".";
-                } else {
-                    model = run.resolve("model");
-                    OnnxExport.export(t, model);
-                    List<double[]> h = t.history();
-                    double[] last = h.isEmpty() ? null : h.get(h.size() - 1);
-                    outcome = "Done: exported the model to " + model
-                            + (last == null ? "." : String.format(Locale.ROOT, " (held-out loss %.4f, Fréchet distance %.3f).", last[1], last[2]));
-                }
-            } finally {
-                trainer = null;
-            }
-        } catch (Exception | LinkageError e) {
-            LOG.warn("training on {} failed", data, e);
-            outcome = null;
-            String why = e.getMessage() == null ? e.toString() : e.getMessage();
-            runner.onUi(() -> message.set("Training failed: " + why));
+    /** A named model size. */
+    public record ModelPreset(String name, MicroSdConfig config) {
+        @Override
+        public String toString() {
+            return name;
         }
-        String done = outcome;
-        Path m = model;
-        runner.onUi(() -> {
-            running.set(false);
-            paused.set(false);
-            if (done != null) {
-                status.set(done);
-                progress.set(m != null ? 1 : progress.get());
+    }
+
+    /** The presets offered: the CLI's default size, the larger standard one, a tiny one for a quick try. */
+    public static List<ModelPreset> presets() {
+        return List.of(new ModelPreset("micro 64 px", new MicroSdConfig(64, 16, 32, 64, 2, 4, 77, 8)),
+                new ModelPreset("standard 64 px (larger)", MicroSdConfig.standard()),
+                new ModelPreset("tiny 16 px (quick try)", MicroSdConfig.tiny()));
+    }
+
+    /** One dataset image for the preview. */
+    public record Thumbnail(int[] argb, int size, String caption) {
+    }
+
+    /** The newest generated samples of one run. */
+    public record SampleGrid(Run run, int step, int size, List<int[]> argb) {
+    }
+
+    private final TaskRunner tasks;
+    private final TrainBackend backend;
+    private final LiveModelTarget live;
+
+    // dataset
+    private final ObjectProperty<Path> datasetFolder = new SimpleObjectProperty<>();
+    private final IntegerProperty imageCount = new SimpleIntegerProperty();
+    private final IntegerProperty skippedCount = new SimpleIntegerProperty();
+    private final StringProperty datasetSummary = new SimpleStringProperty("No folder chosen.");
+    private final ObservableList<Thumbnail> thumbnails = FXCollections.observableArrayList();
+    private ImageFolder dataset;
+
+    // configuration (text as typed; checked on start)
+    private final ObservableList<ModelPreset> modelPresets = FXCollections.observableArrayList(presets());
+    private final ObjectProperty<ModelPreset> modelPreset = new SimpleObjectProperty<>(modelPresets.get(0));
+    private final StringProperty steps = new SimpleStringProperty("3000");
+    private final StringProperty vaeSteps = new SimpleStringProperty("2000");
+    private final StringProperty batch = new SimpleStringProperty("32");
+    private final StringProperty learningRate = new SimpleStringProperty("0.001");
+    private final ObjectProperty<AssignmentChoice> assignment = new SimpleObjectProperty<>(AssignmentChoice.EXACT);
+    private final StringProperty knnK = new SimpleStringProperty("4");
+    private final StringProperty seed = new SimpleStringProperty("1234");
+    private final StringProperty evalEvery = new SimpleStringProperty("50");
+    private final StringProperty sampleEvery = new SimpleStringProperty("250");
+    private final ObjectProperty<Path> outputFolder = new SimpleObjectProperty<>();
+
+    // progress
+    private final ReadOnlyObjectWrapper<State> state = new ReadOnlyObjectWrapper<>(State.IDLE);
+    private final DoubleProperty progress = new SimpleDoubleProperty(0);
+    private final StringProperty status = new SimpleStringProperty("Choose an image folder to train on.");
+    private final StringProperty error = new SimpleStringProperty("");
+    private final ObjectProperty<Run> activeRun = new SimpleObjectProperty<>();
+    private final IntegerProperty activeStep = new SimpleIntegerProperty();
+    private final BooleanProperty pauseRequested = new SimpleBooleanProperty();
+
+    // charts: index 0 vanilla, 1 immiscible
+    private final ObservableList<XYChart.Series<Number, Number>> trainLoss = seriesPair();
+    private final ObservableList<XYChart.Series<Number, Number>> heldOutLoss = seriesPair();
+    private final ObservableList<XYChart.Series<Number, Number>> quality = seriesPair();
+    private final ObservableList<XYChart.Series<Number, Number>> assignMs = seriesPair();
+    private final List<ObjectProperty<SampleGrid>> samples = List.of(new SimpleObjectProperty<>(),
+            new SimpleObjectProperty<>());
+
+    // export
+    private final ObjectProperty<Run> exportRun = new SimpleObjectProperty<>(Run.IMMISCIBLE);
+    private final ObjectProperty<Path> exportedModel = new SimpleObjectProperty<>();
+    private final BooleanProperty liveLoading = new SimpleBooleanProperty();
+    private final Trainer[] trainers = new Trainer[2];
+    private final BooleanProperty[] exportable = {new SimpleBooleanProperty(), new SimpleBooleanProperty()};
+
+    // assignment demo
+    private final ObjectProperty<AssignmentDemo.Mapping> demo = new SimpleObjectProperty<>();
+    private long demoSeed = 7;
+
+    // training thread <-> UI thread
+    private final Queue<Runnable> pending = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private final AtomicReference<Runnable> latestProgress = new AtomicReference<>();
+    private volatile boolean cancelRequested;
+    private volatile boolean pauseWanted;
+    private volatile Trainer current;
+
+    private final BooleanBinding idle;
+
+    /**
+     * @param tasks       background work and UI hand-over (a training run holds one worker for its whole length,
+     *                    so the app gives the tab a runner of its own)
+     * @param backend     dataset loading, trainers and export
+     * @param live        where "Use this model live" sends the exported folder; null when there is no live view
+     * @param outputRoot  default folder for the run folders and the exported model
+     */
+    public TrainViewModel(TaskRunner tasks, TrainBackend backend, LiveModelTarget live, Path outputRoot) {
+        this.tasks = Objects.requireNonNull(tasks, "tasks");
+        this.backend = Objects.requireNonNull(backend, "backend");
+        this.live = live;
+        outputFolder.set(outputRoot);
+        idle = state.isEqualTo(State.IDLE);
+        demo.set(AssignmentDemo.create(DEMO_POINTS, demoSeed));
+    }
+
+    private static ObservableList<XYChart.Series<Number, Number>> seriesPair() {
+        ObservableList<XYChart.Series<Number, Number>> pair = FXCollections.observableArrayList();
+        for (Run r : Run.values()) {
+            pair.add(new XYChart.Series<>(r.toString(), FXCollections.observableArrayList()));
+        }
+        return pair;
+    }
+
+    // ------------------------------------------------------------------ dataset
+
+    /** Loads the folder in the background (progress, cancellable) and shows its count and a few images. */
+    public void chooseDataset(Path folder) {
+        if (!idle.get() || folder == null) {
+            return;
+        }
+        int size = modelPreset.get().config().imageSize();
+        cancelRequested = false;
+        error.set("");
+        setState(State.LOADING);
+        progress.set(0);
+        status.set("Reading " + folder.getFileName() + " …");
+        tasks.submit(() -> backend.loadDataset(folder, size, this::loadProgress), data -> {
+            setDataset(data);
+            datasetFolder.set(folder);
+            setState(State.IDLE);
+            progress.set(0);
+            status.set("Ready to train on " + data.size() + " images.");
+        }, e -> {
+            setState(State.IDLE);
+            progress.set(0);
+            if (e instanceof CancellationException) {
+                status.set("Loading cancelled.");
             } else {
-                status.set("Stopped.");
+                fail("Could not read the dataset", e);
             }
-            exported.set(m);
         });
     }
 
-    private final class Progress implements TrainListener {
-        private Stage stage = Stage.VAE;
+    private boolean loadProgress(int done, int total) {
+        postProgress(() -> {
+            progress.set(total == 0 ? -1 : (double) done / total);
+            status.set("Reading images " + done + " / " + total + " …");
+        });
+        return !cancelRequested;
+    }
 
-        @Override
-        public void onStage(Stage s, int totalSteps) {
-            stage = s;
-            pendingStatus = label(s) + (totalSteps > 0 ? " (" + totalSteps + " steps)" : "");
-            pendingProgress = s == Stage.DONE ? 1 : 0;
-            post();
+    private void setDataset(ImageFolder data) {
+        dataset = data;
+        imageCount.set(data.size());
+        skippedCount.set(data.skipped());
+        datasetSummary.set(data.size() + " images" + (data.skipped() > 0
+                ? ", " + data.skipped() + " skipped (unreadable or corrupt)" : ", none skipped"));
+        List<Thumbnail> t = new ArrayList<>();
+        int shown = Math.min(THUMBNAILS, data.size());
+        for (int k = 0; k < shown; k++) {
+            int i = k * data.size() / shown; // spread over the (name-sorted) folder
+            t.add(new Thumbnail(ImageFolder.toArgb(data.image(i), data.imageSize()), data.imageSize(), data.caption(i)));
+        }
+        thumbnails.setAll(t);
+    }
+
+    // ------------------------------------------------------------------ training
+
+    /** Checks the configuration and trains both runs in the background; a bad field is named in {@link #errorProperty()}. */
+    public void start() {
+        if (!idle.get()) {
+            return;
+        }
+        error.set("");
+        if (datasetFolder.get() == null) {
+            error.set("Choose an image folder first.");
+            return;
+        }
+        Plan plan;
+        try {
+            plan = plan();
+        } catch (IllegalArgumentException e) {
+            error.set(e.getMessage());
+            return;
+        }
+        closeTrainers();
+        for (ObservableList<XYChart.Series<Number, Number>> chart : List.of(trainLoss, heldOutLoss, quality, assignMs)) {
+            chart.forEach(s -> s.getData().clear());
+        }
+        samples.forEach(s -> s.set(null));
+        exportedModel.set(null);
+        cancelRequested = false;
+        pauseWanted = false;
+        pauseRequested.set(false);
+        setState(State.TRAINING);
+        progress.set(0);
+        status.set("Starting …");
+        Path folder = datasetFolder.get();
+        ImageFolder loaded = dataset;
+        tasks.submit(() -> train(plan, folder, loaded), this::finished, e -> {
+            current = null;
+            setState(State.IDLE);
+            activeRun.set(null);
+            if (e instanceof CancellationException) {
+                status.set("Cancelled.");
+            } else {
+                fail("Training stopped", e);
+            }
+        });
+    }
+
+    /** The checked configuration of one start. */
+    record Plan(TrainConfig vanilla, TrainConfig immiscible) {
+        int totalSteps() {
+            return vanilla.vaeSteps() + vanilla.steps() + (immiscible == null ? 0 : immiscible.steps());
+        }
+    }
+
+    Plan plan() {
+        int s = positive("Steps", steps.get(), 1);
+        int v = positive("VAE steps", vaeSteps.get(), 0);
+        int b = positive("Batch", batch.get(), 1);
+        float lr;
+        try {
+            lr = Float.parseFloat(learningRate.get().trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("Learning rate must be a number like 0.001, got '" + learningRate.get() + "'.");
+        }
+        if (!(lr > 0) || lr > 1) {
+            throw new IllegalArgumentException("Learning rate must be in (0, 1], got " + learningRate.get().trim() + ".");
+        }
+        long sd;
+        try {
+            sd = Long.parseLong(seed.get().trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("Seed must be a whole number, got '" + seed.get() + "'.");
+        }
+        int eval = positive("Metrics every", evalEvery.get(), 1);
+        int sample = positive("Samples every", sampleEvery.get(), 1);
+        AssignmentChoice a = assignment.get();
+        int k = a == AssignmentChoice.KNN ? positive("k", knnK.get(), 1) : 1;
+        Path out = outputFolder.get();
+        if (out == null) {
+            throw new IllegalArgumentException("Choose an output folder.");
+        }
+        MicroSdConfig model = modelPreset.get().config();
+        TrainConfig vanilla = new TrainConfig(out.resolve("vanilla"), model, TrainConfig.Assignment.NONE, 1, v, s, b, lr,
+                1e-3f, Math.max(1, Math.min(200, s / 5)), eval, sample, 64, 600, 20, sd, null, false);
+        TrainConfig imm = null;
+        if (a != AssignmentChoice.NONE) {
+            TrainConfig.Assignment mode = switch (a) {
+                case EXACT -> TrainConfig.Assignment.EXACT;
+                case FP16 -> TrainConfig.Assignment.FP16;
+                default -> TrainConfig.Assignment.KNN;
+            };
+            // same seed, same data order, the vanilla run's VAE: only the noise pairing differs
+            imm = vanilla.withOutDir(out.resolve("immiscible")).withAssignment(mode, k).withVaeFrom(out.resolve("vanilla"));
+        }
+        return new Plan(vanilla, imm);
+    }
+
+    private static int positive(String field, String text, int min) {
+        int v;
+        try {
+            v = Integer.parseInt(text == null ? "" : text.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(field + " must be a whole number, got '" + text + "'.");
+        }
+        if (v < min) {
+            throw new IllegalArgumentException(field + " must be at least " + min + ", got " + v + ".");
+        }
+        return v;
+    }
+
+    /** The training thread: (re)load the data at the model's size, then vanilla, then immiscible. */
+    private Trainer.Outcome train(Plan plan, Path folder, ImageFolder loaded) throws Exception {
+        int size = plan.vanilla().model().imageSize();
+        ImageFolder data = loaded;
+        if (data == null || data.imageSize() != size) {
+            data = backend.loadDataset(folder, size, this::loadProgress);
+            ImageFolder reloaded = data;
+            post(() -> setDataset(reloaded));
+        }
+        Trainer.Outcome outcome = runOne(Run.VANILLA, plan.vanilla(), data, plan);
+        if (outcome == Trainer.Outcome.COMPLETED && plan.immiscible() != null) {
+            outcome = runOne(Run.IMMISCIBLE, plan.immiscible(), data, plan);
+        }
+        return outcome;
+    }
+
+    private Trainer.Outcome runOne(Run run, TrainConfig cfg, ImageFolder data, Plan plan) throws Exception {
+        if (cancelRequested) {
+            return Trainer.Outcome.CANCELLED;
+        }
+        Trainer t = backend.newTrainer(cfg, data, new Listener(run, plan));
+        post(() -> trainers[run.ordinal()] = t);
+        current = t;
+        if (pauseWanted) {
+            t.pause();
+        }
+        if (cancelRequested) {
+            t.cancel();
+        }
+        Trainer.Outcome o = t.run();
+        current = null;
+        boolean usable = !Float.isNaN(t.scalingFactor()) && t.unetStepsDone() > 0;
+        post(() -> exportable[run.ordinal()].set(usable));
+        return o;
+    }
+
+    private void finished(Trainer.Outcome outcome) {
+        current = null;
+        setState(State.IDLE);
+        activeRun.set(null);
+        pauseRequested.set(false);
+        if (outcome == Trainer.Outcome.CANCELLED) {
+            status.set("Cancelled; checkpoints are in " + outputFolder.get() + ".");
+            return;
+        }
+        progress.set(1);
+        StringBuilder sb = new StringBuilder("Done.");
+        for (Run r : Run.values()) {
+            Trainer t = trainers[r.ordinal()];
+            if (t != null && !t.history().isEmpty()) {
+                double[] last = t.history().get(t.history().size() - 1);
+                sb.append(String.format(Locale.ROOT, " %s: held-out loss %.4f, FD %.3f.", r, last[1], last[2]));
+            }
+        }
+        status.set(sb.toString());
+    }
+
+    /** Halts after the current step (the state turns PAUSED when the trainer has halted). */
+    public void pause() {
+        if (state.get() != State.TRAINING) {
+            return;
+        }
+        pauseWanted = true;
+        pauseRequested.set(true);
+        status.set("Pausing after this step …");
+        Trainer t = current;
+        if (t != null) {
+            t.pause();
+        }
+    }
+
+    public void resume() {
+        if (!pauseRequested.get()) {
+            return;
+        }
+        pauseWanted = false;
+        pauseRequested.set(false);
+        Trainer t = current;
+        if (t != null) {
+            t.resume();
+        }
+        if (state.get() == State.PAUSED) {
+            setState(State.TRAINING);
+        }
+        status.set("Resuming …");
+    }
+
+    /** Stops loading or training (a trainer writes its checkpoint first). */
+    public void cancel() {
+        State s = state.get();
+        if (s != State.LOADING && s != State.TRAINING && s != State.PAUSED) {
+            return;
+        }
+        cancelRequested = true;
+        status.set("Cancelling …");
+        Trainer t = current;
+        if (t != null) {
+            t.cancel();
+        }
+    }
+
+    // ------------------------------------------------------------------ export and live
+
+    /** Exports the chosen run to an ONNX model folder under the output folder and checks it. */
+    public void export() {
+        Run run = exportRun.get();
+        Trainer t = trainers[run.ordinal()];
+        if (!idle.get() || t == null || !exportable[run.ordinal()].get()) {
+            return;
+        }
+        Path dir = outputFolder.get().resolve("model-" + run.name().toLowerCase(Locale.ROOT));
+        error.set("");
+        setState(State.EXPORTING);
+        progress.set(-1);
+        status.set("Exporting the " + run + " model to ONNX …");
+        tasks.submit(() -> {
+            backend.export(t, dir);
+            return dir;
+        }, d -> {
+            setState(State.IDLE);
+            progress.set(1);
+            exportedModel.set(d);
+            status.set("Exported " + run + " model to " + d + ".");
+        }, e -> {
+            setState(State.IDLE);
+            progress.set(0);
+            fail("Export failed", e);
+        });
+    }
+
+    /** Hands the exported folder to the live view. */
+    public void useLive() {
+        Path dir = exportedModel.get();
+        if (dir == null || live == null || liveLoading.get()) {
+            return;
+        }
+        liveLoading.set(true);
+        status.set("Loading " + dir.getFileName() + " into the live view …");
+        live.loadModelFolder(dir).whenComplete((ok, e) -> tasks.onUi(() -> {
+            liveLoading.set(false);
+            if (e != null) {
+                fail("The live view could not load the model",
+                        e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e);
+            } else {
+                status.set("The live view now runs " + dir.getFileName() + ".");
+            }
+        }));
+    }
+
+    // ------------------------------------------------------------------ demo
+
+    /** Draws new points and noises for the 2-D picture. */
+    public void newDemo() {
+        demoSeed++;
+        demo.set(AssignmentDemo.create(DEMO_POINTS, demoSeed));
+    }
+
+    // ------------------------------------------------------------------ listener (training thread)
+
+    private final class Listener implements TrainListener {
+        private final Run run;
+        private final int idx;
+        private final Plan plan;
+        private final int stride;
+        private double lossSum;
+        private double msSum;
+        private int n;
+
+        Listener(Run run, Plan plan) {
+            this.run = run;
+            this.idx = run.ordinal();
+            this.plan = plan;
+            this.stride = Math.max(1, (plan.vanilla().steps() + MAX_CURVE_POINTS - 1) / MAX_CURVE_POINTS);
         }
 
         @Override
-        public void onStep(Stage s, int step, int total, double loss, double assignMs, double stepsPerSecond) {
-            pendingStatus = String.format(Locale.ROOT, "%s: step %d / %d, %.1f steps/s", label(s), step, total, stepsPerSecond);
-            pendingMetrics = String.format(Locale.ROOT, "loss %.4f%s", loss, assignMs > 0 ? String.format(Locale.ROOT, ", assignment %.1f ms", assignMs) : "");
-            pendingProgress = total > 0 ? (double) step / total : -1;
-            post();
+        public void onStage(Stage stage, int totalSteps) {
+            if (stage == Stage.LATENTS) {
+                postProgress(() -> status.set(run + ": encoding the training images to latents …"));
+            }
+        }
+
+        @Override
+        public void onStep(Stage stage, int step, int total, double loss, double ms, double sps) {
+            int vae = plan.vanilla().vaeSteps();
+            // vanilla: VAE then UNet; immiscible: UNet only (it reuses the vanilla VAE)
+            int done = run == Run.VANILLA ? (stage == Stage.VAE ? step : vae + step) : vae + plan.vanilla().steps() + step;
+            double frac = (double) done / Math.max(1, plan.totalSteps());
+            long eta = sps > 0 ? Math.round((plan.totalSteps() - done) / sps) : 0;
+            String text = String.format(Locale.ROOT, "%s · %s step %d / %d · %.1f steps/s · ETA %d:%02d:%02d · loss %.4f",
+                    run, stage == Stage.VAE ? "VAE" : "UNet", step, total, sps, eta / 3600, eta / 60 % 60, eta % 60, loss);
+            postProgress(() -> {
+                progress.set(frac);
+                status.set(text);
+                activeRun.set(run);
+                activeStep.set(step);
+            });
+            if (stage != Stage.UNET) {
+                return;
+            }
+            lossSum += loss;
+            msSum += ms;
+            n++;
+            if (n == stride || step == total) {
+                double l = lossSum / n;
+                double m = msSum / n;
+                lossSum = 0;
+                msSum = 0;
+                n = 0;
+                post(() -> {
+                    trainLoss.get(idx).getData().add(new XYChart.Data<>(step, l));
+                    assignMs.get(idx).getData().add(new XYChart.Data<>(step, m));
+                });
+            }
         }
 
         @Override
         public void onHeldOutLoss(int step, double loss) {
-            pendingMetrics = String.format(Locale.ROOT, "held-out loss %.4f at step %d", loss, step);
-            post();
+            if (Double.isFinite(loss)) {
+                post(() -> heldOutLoss.get(idx).getData().add(new XYChart.Data<>(step, loss)));
+            }
         }
 
         @Override
-        public void onQuality(int step, double frechetDistance, float[][] samples, int[][] samplesArgb, int sz) {
-            if (samplesArgb.length > 0) {
-                pendingSample = samplesArgb[0].clone();
-                pendingSampleSize = sz;
-            }
-            pendingMetrics = String.format(Locale.ROOT, "Fréchet distance %.3f at step %d", frechetDistance, step);
-            post();
+        public void onQuality(int step, double fd, float[][] s, int[][] argb, int size) {
+            SampleGrid grid = new SampleGrid(run, step, size, List.of(argb));
+            post(() -> {
+                if (Double.isFinite(fd)) {
+                    quality.get(idx).getData().add(new XYChart.Data<>(step, fd));
+                }
+                samples.get(idx).set(grid);
+            });
         }
 
-        private String label(Stage s) {
-            switch (s) {
-                case VAE:
-                    return "Training the VAE";
-                case LATENTS:
-                    return "Encoding latents";
-                case UNET:
-                    return "Training the UNet and text encoder";
-                default:
-                    return "Finishing";
-            }
+        @Override
+        public void onPaused(Stage stage, int stepsDone) {
+            post(() -> {
+                if (state.get() == State.TRAINING) {
+                    status.set(run + " paused after step " + stepsDone + ".");
+                    setState(State.PAUSED);
+                }
+            });
         }
-    }
 
-    private void post() {
-        if (posted.compareAndSet(false, true)) {
-            runner.onUi(() -> {
-                posted.set(false);
-                status.set(pendingStatus);
-                metrics.set(pendingMetrics);
-                progress.set(pendingProgress);
-                int[] s = pendingSample;
-                if (s != null && s != sample.get()) {
-                    sampleSize.set(pendingSampleSize);
-                    sample.set(s);
+        @Override
+        public void onResumed(Stage stage, int stepsDone) {
+            post(() -> {
+                if (state.get() == State.PAUSED) {
+                    setState(State.TRAINING);
                 }
             });
         }
     }
 
-    public void togglePause() {
-        Trainer t = trainer;
-        if (t == null) {
-            return;
-        }
-        if (t.isPaused()) {
-            t.resume();
-            paused.set(false);
-        } else {
-            t.pause();
-            paused.set(true);
+    /** Queues a UI update; at most one hand-over to the UI thread is pending at any time. */
+    private void post(Runnable update) {
+        pending.add(update);
+        scheduleDrain();
+    }
+
+    /** Like {@link #post} for progress text: only the newest one is applied. */
+    private void postProgress(Runnable update) {
+        latestProgress.set(update);
+        scheduleDrain();
+    }
+
+    private void scheduleDrain() {
+        if (drainScheduled.compareAndSet(false, true)) {
+            tasks.onUi(this::drain);
         }
     }
 
-    /** Asks the run to stop after writing a checkpoint. */
-    public void cancel() {
-        Trainer t = trainer;
-        if (t != null) {
-            t.cancel();
-            status.set("Stopping after the next checkpoint …");
+    private void drain() {
+        drainScheduled.set(false);
+        Runnable r;
+        while ((r = pending.poll()) != null) {
+            r.run();
+        }
+        Runnable p = latestProgress.getAndSet(null);
+        if (p != null && (state.get() == State.TRAINING || state.get() == State.LOADING)) {
+            p.run();
         }
     }
 
-    /** Loads the exported model into the live view. */
-    public void useTrainedModel() {
-        Path m = exported.get();
-        if (m != null) {
-            useModel.accept(m);
-        }
+    // ------------------------------------------------------------------ helpers
+
+    private void setState(State s) {
+        state.set(s);
     }
 
-    /** Cancels a run and waits for it (closing; background thread). */
-    public void shutdown() {
-        Trainer t = trainer;
-        if (t != null) {
-            t.cancel();
+    private void fail(String what, Throwable e) {
+        String msg = e.getMessage();
+        if (msg == null && e.getCause() != null) {
+            msg = e.getCause().getMessage();
         }
-        Thread th = thread;
-        if (th != null) {
-            try {
-                th.join(60_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        if (msg == null) {
+            msg = e.getClass().getSimpleName();
+        }
+        LOG.warn("{}: {}", what, msg, e);
+        error.set(what + ": " + msg);
+        status.set(what + ".");
+    }
+
+    private void closeTrainers() {
+        for (int i = 0; i < trainers.length; i++) {
+            if (trainers[i] != null) {
+                trainers[i].close();
+                trainers[i] = null;
             }
+            exportable[i].set(false);
         }
     }
 
-    public ObjectProperty<Path> dataFolderProperty() {
-        return dataFolder;
+    /** Stops a run (without waiting) and releases the trainers once idle; call when the window closes. */
+    public void dispose() {
+        cancel();
+        if (idle.get()) {
+            closeTrainers();
+        }
     }
 
-    public ObjectProperty<TrainConfig.Assignment> assignmentProperty() {
-        return assignment;
+    // ------------------------------------------------------------------ properties
+
+    public ReadOnlyObjectProperty<State> stateProperty() {
+        return state.getReadOnlyProperty();
     }
 
-    public IntegerProperty stepsProperty() {
+    public BooleanBinding canStart() {
+        return idle.and(datasetFolder.isNotNull());
+    }
+
+    public BooleanBinding canPause() {
+        return state.isEqualTo(State.TRAINING).and(pauseRequested.not());
+    }
+
+    public BooleanBinding canResume() {
+        return pauseRequested.and(state.isNotEqualTo(State.IDLE));
+    }
+
+    public BooleanBinding canCancel() {
+        return state.isEqualTo(State.LOADING).or(state.isEqualTo(State.TRAINING)).or(state.isEqualTo(State.PAUSED));
+    }
+
+    public BooleanBinding canExport() {
+        return idle.and(Bindings.createBooleanBinding(() -> exportRun.get() != null
+                && exportable[exportRun.get().ordinal()].get(), exportRun, exportable[0], exportable[1]));
+    }
+
+    public BooleanBinding canUseLive() {
+        return idle.and(exportedModel.isNotNull()).and(liveLoading.not())
+                .and(Bindings.createBooleanBinding(() -> live != null));
+    }
+
+    public BooleanBinding canEditConfig() {
+        return idle;
+    }
+
+    public boolean hasLiveTarget() {
+        return live != null;
+    }
+
+    public ObjectProperty<Path> datasetFolderProperty() {
+        return datasetFolder;
+    }
+
+    public IntegerProperty imageCountProperty() {
+        return imageCount;
+    }
+
+    public IntegerProperty skippedCountProperty() {
+        return skippedCount;
+    }
+
+    public StringProperty datasetSummaryProperty() {
+        return datasetSummary;
+    }
+
+    public ObservableList<Thumbnail> thumbnails() {
+        return thumbnails;
+    }
+
+    public ObservableList<ModelPreset> modelPresets() {
+        return modelPresets;
+    }
+
+    public ObjectProperty<ModelPreset> modelPresetProperty() {
+        return modelPreset;
+    }
+
+    public StringProperty stepsProperty() {
         return steps;
     }
 
-    public IntegerProperty vaeStepsProperty() {
+    public StringProperty vaeStepsProperty() {
         return vaeSteps;
     }
 
-    public IntegerProperty batchProperty() {
+    public StringProperty batchProperty() {
         return batch;
     }
 
-    public IntegerProperty sizeProperty() {
-        return size;
+    public StringProperty learningRateProperty() {
+        return learningRate;
     }
 
-    public BooleanProperty runningProperty() {
-        return running;
+    public ObjectProperty<AssignmentChoice> assignmentProperty() {
+        return assignment;
     }
 
-    public BooleanProperty pausedProperty() {
-        return paused;
+    public StringProperty knnKProperty() {
+        return knnK;
+    }
+
+    public StringProperty seedProperty() {
+        return seed;
+    }
+
+    public StringProperty evalEveryProperty() {
+        return evalEvery;
+    }
+
+    public StringProperty sampleEveryProperty() {
+        return sampleEvery;
+    }
+
+    public ObjectProperty<Path> outputFolderProperty() {
+        return outputFolder;
     }
 
     public DoubleProperty progressProperty() {
@@ -301,23 +796,48 @@ public final class TrainViewModel {
         return status;
     }
 
-    public StringProperty metricsProperty() {
-        return metrics;
+    public StringProperty errorProperty() {
+        return error;
     }
 
-    public StringProperty messageProperty() {
-        return message;
+    public ObjectProperty<Run> activeRunProperty() {
+        return activeRun;
     }
 
-    public ObjectProperty<int[]> sampleProperty() {
-        return sample;
+    /** The active run's step within its current stage. */
+    public IntegerProperty activeStepProperty() {
+        return activeStep;
     }
 
-    public IntegerProperty sampleSizeProperty() {
-        return sampleSize;
+    public ObservableList<XYChart.Series<Number, Number>> trainLossSeries() {
+        return trainLoss;
     }
 
-    public ObjectProperty<Path> exportedProperty() {
-        return exported;
+    public ObservableList<XYChart.Series<Number, Number>> heldOutLossSeries() {
+        return heldOutLoss;
+    }
+
+    public ObservableList<XYChart.Series<Number, Number>> qualitySeries() {
+        return quality;
+    }
+
+    public ObservableList<XYChart.Series<Number, Number>> assignMsSeries() {
+        return assignMs;
+    }
+
+    public ObjectProperty<SampleGrid> samplesProperty(Run run) {
+        return samples.get(run.ordinal());
+    }
+
+    public ObjectProperty<Run> exportRunProperty() {
+        return exportRun;
+    }
+
+    public ObjectProperty<Path> exportedModelProperty() {
+        return exportedModel;
+    }
+
+    public ObjectProperty<AssignmentDemo.Mapping> demoProperty() {
+        return demo;
     }
 }

@@ -13,6 +13,8 @@ import dev.streamcanvas.app.settings.SettingsStore;
 import dev.streamcanvas.app.source.canvas.CanvasModel;
 import dev.streamcanvas.app.source.canvas.CanvasSource;
 import dev.streamcanvas.app.source.webcam.WebcamCatalog;
+import dev.streamcanvas.app.train.GenerateModelTarget;
+import dev.streamcanvas.app.train.TrainBackend;
 import dev.streamcanvas.app.train.TrainView;
 import dev.streamcanvas.app.train.TrainViewModel;
 import java.io.IOException;
@@ -36,18 +38,21 @@ public final class MainWindow {
 
     private final Stage stage;
     private final LiveViewModel vm;
-    private final TrainViewModel train;
     private final LiveView view;
     private final FxTaskRunner runner;
+    private final TrainViewModel trainVm;
+    private final FxTaskRunner trainRunner;
     private volatile boolean closed;
     private Runnable afterClose = Platform::exit;
 
-    private MainWindow(Stage stage, LiveViewModel vm, TrainViewModel train, LiveView view, FxTaskRunner runner) {
+    private MainWindow(Stage stage, LiveViewModel vm, LiveView view, FxTaskRunner runner, TrainViewModel trainVm,
+            FxTaskRunner trainRunner) {
         this.stage = stage;
         this.vm = vm;
-        this.train = train;
         this.view = view;
         this.runner = runner;
+        this.trainVm = trainVm;
+        this.trainRunner = trainRunner;
     }
 
     /**
@@ -65,7 +70,10 @@ public final class MainWindow {
         DefaultSourceFactory sources = new DefaultSourceFactory(new CanvasSource(canvas), new WebcamCatalog());
         LiveViewModel vm = new LiveViewModel(runner, service, sources, canvas, store, paths, settings);
         vm.setDefaultModel(defaultModel);
-        TrainViewModel train = new TrainViewModel(runner, folder -> vm.generate().loadModel(folder), paths.dataDir().resolve("runs"));
+        // the Train tab gets workers of its own: a training run holds one for its whole length
+        FxTaskRunner trainRunner = new FxTaskRunner();
+        TrainViewModel trainVm = new TrainViewModel(trainRunner, TrainBackend.engine(),
+                new GenerateModelTarget(vm.generate(), runner), paths.dataDir().resolve("training"));
 
         LiveView[] liveView = new LiveView[1];
         FXMLLoader loader = new FXMLLoader(resource("Live.fxml"));
@@ -78,7 +86,7 @@ public final class MainWindow {
             } else if (type == GenerateView.class) {
                 return new GenerateView(vm.generate());
             } else if (type == TrainView.class) {
-                return new TrainView(train);
+                return new TrainView(trainVm);
             }
             throw new IllegalStateException("no controller known for " + type);
         });
@@ -96,7 +104,7 @@ public final class MainWindow {
                 }
             }
         }
-        MainWindow window = new MainWindow(stage, vm, train, liveView[0], runner);
+        MainWindow window = new MainWindow(stage, vm, liveView[0], runner, trainVm, trainRunner);
         new ErrorReporter(stage).install();
         stage.setOnCloseRequest(e -> {
             e.consume();
@@ -144,6 +152,7 @@ public final class MainWindow {
         }
         closed = true;
         view.detach();
+        trainVm.dispose(); // a running training stops after its step and writes its checkpoint
         AppSettings s = vm.prepareClose();
         if (!stage.isFullScreen() && !stage.isMaximized()) {
             s.windowWidth = stage.getScene().getWidth();
@@ -152,10 +161,10 @@ public final class MainWindow {
         stage.hide();
         Thread t = new Thread(() -> {
             try {
-                train.shutdown();
                 vm.shutdown(s);
             } finally {
                 runner.close();
+                trainRunner.close();
                 Platform.runLater(afterClose);
             }
         }, "sc-shutdown");

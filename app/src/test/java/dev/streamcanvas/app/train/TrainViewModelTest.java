@@ -2,80 +2,306 @@ package dev.streamcanvas.app.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.streamcanvas.app.testing.ManualTaskRunner;
-import dev.streamcanvas.engine.train.TrainConfig;
+import dev.streamcanvas.app.concurrent.TaskRunner;
+import dev.streamcanvas.app.train.TrainViewModel.Run;
+import dev.streamcanvas.app.train.TrainViewModel.State;
+import dev.streamcanvas.engine.model.ModelFolder;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import javafx.collections.ListChangeListener;
+import javafx.scene.chart.XYChart;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A tiny real training run (PyTorch on the CPU) from the Train tab's view-model. */
+/** The Train tab's view-model on the real engine with a tiny model and synthetic images; no JavaFX toolkit. */
 class TrainViewModelTest {
     @TempDir
     Path dir;
 
-    private final ManualTaskRunner runner = new ManualTaskRunner();
-    private final AtomicReference<Path> used = new AtomicReference<>();
-
-    @Test
-    void runTrainsExportsAndHandsTheModelToTheLiveView() throws Exception {
-        Path data = Files.createDirectories(dir.resolve("images"));
-        String[] names = {"red square", "green square", "blue square", "yellow square"};
-        int[] colours = {0xFFE53935, 0xFF43A047, 0xFF1E88E5, 0xFFFDD835};
-        for (int i = 0; i < 8; i++) {
-            BufferedImage img = new BufferedImage(32, 32, BufferedImage.TYPE_INT_RGB);
-            for (int y = 0; y < 32; y++) {
-                for (int x = 0; x < 32; x++) {
-                    boolean inside = x > 4 + i && x < 24 + i / 2 && y > 6 && y < 26;
-                    img.setRGB(x, y, inside ? colours[i % 4] : 0xFFFFFFFF);
+    /** Writes n small images (shapes of different colours and sizes) and one corrupt file. */
+    private Path dataset(int n) throws Exception {
+        Path data = Files.createDirectories(dir.resolve("data"));
+        for (int i = 0; i < n; i++) {
+            BufferedImage img = new BufferedImage(20, 20, BufferedImage.TYPE_INT_RGB);
+            int colour = 0xff000000 | (40 + 17 * i) % 256 << 16 | (200 - 13 * i) % 256 << 8 | (90 * i) % 256;
+            for (int y = 0; y < 20; y++) {
+                for (int x = 0; x < 20; x++) {
+                    boolean inside = Math.abs(x - 10) + Math.abs(y - 10) < 3 + i % 6;
+                    img.setRGB(x, y, inside ? colour : 0xffffffff);
                 }
             }
-            ImageIO.write(img, "png", data.resolve(names[i % 4].replace(' ', '_') + "_" + i + ".png").toFile());
+            ImageIO.write(img, i % 4 == 0 ? "jpg" : "png", data.resolve(String.format("shape_%02d.%s", i, i % 4 == 0 ? "jpg" : "png")).toFile());
         }
-        TrainViewModel vm = new TrainViewModel(runner, used::set, dir.resolve("runs"));
-        vm.dataFolderProperty().set(data);
-        vm.assignmentProperty().set(TrainConfig.Assignment.EXACT);
-        vm.sizeProperty().set(32);
-        vm.stepsProperty().set(3);
-        vm.vaeStepsProperty().set(3);
-        vm.batchProperty().set(4);
+        Files.write(data.resolve("zz_corrupt.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 1, 2, 3});
+        return data;
+    }
 
-        vm.start();
-        assertThat(vm.runningProperty().get()).isTrue();
-        runner.awaitUi(() -> !vm.runningProperty().get(), Duration.ofMinutes(3), "the training run to end");
+    private TrainViewModel tinyVm(TaskRunner tasks, LiveModelTarget live, int steps) {
+        TrainViewModel vm = new TrainViewModel(tasks, TrainBackend.engine(), live, dir.resolve("runs"));
+        vm.modelPresetProperty().set(vm.modelPresets().stream()
+                .filter(p -> p.config().imageSize() == 16).findFirst().orElseThrow());
+        vm.stepsProperty().set(Integer.toString(steps));
+        vm.vaeStepsProperty().set("2");
+        vm.batchProperty().set("4");
+        vm.evalEveryProperty().set("1");
+        vm.sampleEveryProperty().set(Integer.toString(steps));
+        vm.seedProperty().set("11");
+        return vm;
+    }
 
-        assertThat(vm.messageProperty().get()).isNull();
-        assertThat(vm.statusProperty().get()).startsWith("Done: exported the model to ");
-        Path model = vm.exportedProperty().get();
-        assertThat(model.resolve("model_index.json")).isRegularFile();
-        assertThat(model.resolve("unet/model.onnx")).isRegularFile();
-        vm.useTrainedModel();
-        assertThat(used.get()).isEqualTo(model);
+    private static List<Number> xs(XYChart.Series<Number, Number> s) {
+        return s.getData().stream().map(XYChart.Data::getXValue).toList();
+    }
+
+    private static List<Double> ys(XYChart.Series<Number, Number> s) {
+        return s.getData().stream().map(d -> d.getYValue().doubleValue()).toList();
     }
 
     @Test
-    void startWithoutAFolderExplains() {
-        TrainViewModel vm = new TrainViewModel(runner, used::set, dir.resolve("runs"));
-
-        vm.start();
-
-        assertThat(vm.runningProperty().get()).isFalse();
-        assertThat(vm.messageProperty().get()).contains("Choose a folder");
+    void choosingADatasetShowsItsCountSkippedFilesAndThumbnails() throws Exception {
+        Path data = dataset(10);
+        TrainViewModel vm = tinyVm(new InlineTaskRunner(), null, 2);
+        assertThat(vm.canStart().get()).isFalse();
+        vm.chooseDataset(data);
+        assertThat(vm.stateProperty().get()).isEqualTo(State.IDLE);
+        assertThat(vm.errorProperty().get()).isEmpty();
+        assertThat(vm.imageCountProperty().get()).isEqualTo(10);
+        assertThat(vm.skippedCountProperty().get()).isEqualTo(1);
+        assertThat(vm.datasetSummaryProperty().get()).contains("10 images").contains("1 skipped");
+        assertThat(vm.thumbnails()).hasSize(TrainViewModel.THUMBNAILS);
+        assertThat(vm.thumbnails().get(0).argb()).hasSize(16 * 16);
+        assertThat(vm.thumbnails().get(1).caption()).isEqualTo("shape 01");
+        assertThat(vm.canStart().get()).isTrue();
     }
 
     @Test
-    void unreadableFolderEndsTheRunWithAMessage() {
-        TrainViewModel vm = new TrainViewModel(runner, used::set, dir.resolve("runs"));
-        vm.dataFolderProperty().set(dir.resolve("missing"));
+    void cancellingWhileAFolderLoadsKeepsThePreviousDataset() throws Exception {
+        Path data = dataset(10);
+        TrainViewModel vm = tinyVm(new InlineTaskRunner(), null, 2);
+        List<Double> seen = new ArrayList<>();
+        vm.progressProperty().addListener((o, a, p) -> {
+            seen.add(p.doubleValue());
+            if (p.doubleValue() >= 0.3 && vm.canCancel().get()) {
+                vm.cancel();
+            }
+        });
+        vm.chooseDataset(data);
+        assertThat(vm.statusProperty().get()).isEqualTo("Loading cancelled.");
+        assertThat(vm.datasetFolderProperty().get()).isNull();
+        assertThat(vm.imageCountProperty().get()).isZero();
+        // cancelled when 4 of 11 files were read (the first report at or above 0.3): no further file is read
+        assertThat(seen).contains(1 / 11.0, 2 / 11.0, 3 / 11.0, 4 / 11.0).doesNotContain(5 / 11.0);
+        assertThat(vm.stateProperty().get()).isEqualTo(State.IDLE);
+    }
 
+    @Test
+    void aFolderWithoutImagesIsReportedAndNothingChanges() throws Exception {
+        Path empty = Files.createDirectories(dir.resolve("empty"));
+        TrainViewModel vm = tinyVm(new InlineTaskRunner(), null, 2);
+        vm.chooseDataset(empty);
+        assertThat(vm.errorProperty().get()).contains("empty").contains("no readable images");
+        assertThat(vm.datasetFolderProperty().get()).isNull();
+        assertThat(vm.stateProperty().get()).isEqualTo(State.IDLE);
+    }
+
+    @Test
+    void startTrainsBothRunsAndEveryChartGetsPointsForBoth() throws Exception {
+        TrainViewModel vm = tinyVm(new InlineTaskRunner(), null, 4);
+        vm.chooseDataset(dataset(12));
         vm.start();
-        runner.awaitUi(() -> !vm.runningProperty().get(), Duration.ofSeconds(30), "the run to end");
+        assertThat(vm.errorProperty().get()).isEmpty();
+        assertThat(vm.stateProperty().get()).isEqualTo(State.IDLE);
+        assertThat(vm.statusProperty().get()).startsWith("Done.").contains("Vanilla: held-out loss")
+                .contains("Immiscible: held-out loss");
+        assertThat(vm.progressProperty().get()).isEqualTo(1.0);
+        for (Run r : Run.values()) {
+            int i = r.ordinal();
+            assertThat(xs(vm.trainLossSeries().get(i))).as(r + " training loss").containsExactly(1, 2, 3, 4);
+            assertThat(xs(vm.heldOutLossSeries().get(i))).as(r + " held-out loss").containsExactly(1, 2, 3, 4);
+            assertThat(xs(vm.qualitySeries().get(i))).as(r + " quality").containsExactly(4);
+            assertThat(xs(vm.assignMsSeries().get(i))).as(r + " assignment ms").containsExactly(1, 2, 3, 4);
+            assertThat(ys(vm.trainLossSeries().get(i))).allSatisfy(y -> assertThat(y).isPositive().isFinite());
+            assertThat(vm.samplesProperty(r).get()).isNotNull();
+            assertThat(vm.samplesProperty(r).get().step()).isEqualTo(4);
+            assertThat(vm.samplesProperty(r).get().argb().get(0)).hasSize(16 * 16);
+        }
+        // the vanilla run pairs noise as drawn (no assignment time); the immiscible run spends time assigning
+        assertThat(ys(vm.assignMsSeries().get(0))).containsOnly(0.0);
+        assertThat(ys(vm.assignMsSeries().get(1))).allSatisfy(y -> assertThat(y).isPositive());
+        assertThat(vm.trainLossSeries().get(0).getName()).isEqualTo("Vanilla");
+        assertThat(vm.trainLossSeries().get(1).getName()).isEqualTo("Immiscible");
+        // both runs wrote their own run folder; the immiscible one reused the vanilla VAE
+        assertThat(dir.resolve("runs/vanilla/metrics.csv")).isRegularFile();
+        assertThat(dir.resolve("runs/immiscible/metrics.csv")).isRegularFile();
+        assertThat(vm.canExport().get()).isTrue();
+        vm.dispose();
+    }
 
-        assertThat(vm.messageProperty().get()).startsWith("Training failed: ").contains("missing");
-        assertThat(vm.exportedProperty().get()).isNull();
+    @Test
+    void cancelStopsTheVanillaRunAndTheImmiscibleRunNeverStarts() throws Exception {
+        TrainViewModel vm = tinyVm(new InlineTaskRunner(), null, 20);
+        vm.chooseDataset(dataset(12));
+        XYChart.Series<Number, Number> vanillaLoss = vm.trainLossSeries().get(0);
+        vanillaLoss.getData().addListener((ListChangeListener<XYChart.Data<Number, Number>>) c -> {
+            if (vanillaLoss.getData().size() == 2) {
+                vm.cancel(); // on the training thread here: the inline runner hands over at once
+            }
+        });
+        vm.start();
+        assertThat(vm.stateProperty().get()).isEqualTo(State.IDLE);
+        assertThat(vm.statusProperty().get()).startsWith("Cancelled");
+        assertThat(xs(vanillaLoss)).containsExactly(1, 2);
+        assertThat(vm.trainLossSeries().get(1).getData()).isEmpty();
+        assertThat(dir.resolve("runs/vanilla/checkpoint.bin")).isRegularFile();
+        assertThat(dir.resolve("runs/immiscible")).doesNotExist();
+        assertThat(vm.canStart().get()).isTrue();
+        vm.dispose();
+    }
+
+    /** Background work on its own thread, UI hand-over inline on the calling thread. */
+    private static final class ThreadTasks implements TaskRunner {
+        @Override
+        public <T> void submit(Callable<T> work, Consumer<? super T> onSuccess, Consumer<? super Exception> onFailure) {
+            Thread t = new Thread(() -> new InlineTaskRunner().submit(work, onSuccess, onFailure), "test-train");
+            t.setDaemon(true);
+            t.start();
+        }
+
+        @Override
+        public void onUi(Runnable action) {
+            action.run();
+        }
+
+        @Override
+        public Cancellable schedule(java.time.Duration delay, Runnable action) {
+            throw new UnsupportedOperationException("the Train tab schedules nothing");
+        }
+    }
+
+    @Test
+    void pauseHaltsAfterTheCurrentStepAndResumeFinishesBothRuns() throws Exception {
+        TrainViewModel vm = tinyVm(new ThreadTasks(), null, 4);
+        CountDownLatch loaded = new CountDownLatch(1);
+        javafx.beans.binding.BooleanBinding canStart = vm.canStart();
+        canStart.addListener((o, a, b) -> {
+            if (b) {
+                loaded.countDown();
+            }
+        });
+        vm.chooseDataset(dataset(12)); // loads on the test-train thread
+        assertThat(loaded.await(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(vm.imageCountProperty().get()).isEqualTo(12);
+        CountDownLatch paused = new CountDownLatch(1);
+        CountDownLatch done = new CountDownLatch(1);
+        List<State> states = new ArrayList<>();
+        vm.stateProperty().addListener((o, a, s) -> {
+            states.add(s);
+            if (s == State.PAUSED) {
+                paused.countDown();
+            } else if (s == State.IDLE) {
+                done.countDown();
+            }
+        });
+        XYChart.Series<Number, Number> vanillaLoss = vm.trainLossSeries().get(0);
+        vanillaLoss.getData().addListener((ListChangeListener<XYChart.Data<Number, Number>>) c -> {
+            if (vanillaLoss.getData().size() == 2 && !vm.canResume().get()) {
+                vm.pause();
+            }
+        });
+        vm.start();
+        assertThat(paused.await(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(vm.canResume().get()).isTrue();
+        assertThat(vm.canPause().get()).isFalse();
+        assertThat(vm.statusProperty().get()).contains("paused after step 2");
+        assertThat(xs(vanillaLoss)).containsExactly(1, 2);
+        vm.resume();
+        assertThat(done.await(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(vm.errorProperty().get()).isEmpty();
+        assertThat(xs(vanillaLoss)).containsExactly(1, 2, 3, 4);
+        assertThat(xs(vm.trainLossSeries().get(1))).containsExactly(1, 2, 3, 4);
+        assertThat(states).containsSubsequence(State.TRAINING, State.PAUSED, State.TRAINING, State.IDLE);
+        vm.dispose();
+    }
+
+    @Test
+    void exportWritesAModelFolderTheContractAcceptsAndUseLiveHandsItOver() throws Exception {
+        List<Path> handed = new ArrayList<>();
+        LiveModelTarget live = folder -> {
+            handed.add(folder);
+            return CompletableFuture.completedFuture(null);
+        };
+        TrainViewModel vm = tinyVm(new InlineTaskRunner(), live, 2);
+        vm.chooseDataset(dataset(12));
+        assertThat(vm.canExport().get()).isFalse();
+        vm.start();
+        assertThat(vm.canUseLive().get()).isFalse();
+        vm.exportRunProperty().set(Run.IMMISCIBLE);
+        vm.export();
+        assertThat(vm.errorProperty().get()).isEmpty();
+        Path model = vm.exportedModelProperty().get();
+        assertThat(model).isEqualTo(dir.resolve("runs/model-immiscible"));
+        ModelFolder.Report report = ModelFolder.check(model);
+        assertThat(report.ok()).as(report.message()).isTrue();
+        assertThat(vm.canUseLive().get()).isTrue();
+        vm.useLive();
+        assertThat(handed).containsExactly(model);
+        assertThat(vm.statusProperty().get()).contains("now runs model-immiscible");
+        vm.dispose();
+    }
+
+    @Test
+    void aFailingLiveLoadShowsItsMessage() throws Exception {
+        LiveModelTarget live = folder -> CompletableFuture.failedFuture(new java.io.IOException(folder + ": unet signature mismatch"));
+        TrainViewModel vm = tinyVm(new InlineTaskRunner(), live, 1);
+        vm.chooseDataset(dataset(12));
+        vm.assignmentProperty().set(TrainViewModel.AssignmentChoice.NONE);
+        vm.start();
+        assertThat(vm.trainLossSeries().get(1).getData()).as("assignment none trains only the vanilla run").isEmpty();
+        vm.exportRunProperty().set(Run.VANILLA);
+        vm.export();
+        vm.useLive();
+        assertThat(vm.errorProperty().get()).contains("could not load").contains("unet signature mismatch");
+        vm.dispose();
+    }
+
+    @Test
+    void aBadFieldIsNamedAndNothingStarts() throws Exception {
+        TrainViewModel vm = tinyVm(new InlineTaskRunner(), null, 2);
+        vm.chooseDataset(dataset(6));
+        vm.stepsProperty().set("many");
+        vm.start();
+        assertThat(vm.errorProperty().get()).contains("Steps").contains("'many'");
+        vm.stepsProperty().set("2");
+        vm.learningRateProperty().set("-1");
+        vm.start();
+        assertThat(vm.errorProperty().get()).contains("Learning rate");
+        vm.learningRateProperty().set("0.001");
+        vm.assignmentProperty().set(TrainViewModel.AssignmentChoice.KNN);
+        vm.knnKProperty().set("0");
+        vm.start();
+        assertThat(vm.errorProperty().get()).contains("k must be at least 1");
+        assertThat(vm.stateProperty().get()).isEqualTo(State.IDLE);
+        assertThat(vm.trainLossSeries().get(0).getData()).isEmpty();
+        assertThat(dir.resolve("runs")).doesNotExist();
+    }
+
+    @Test
+    void newDemoDrawsOtherPointsAndTheImmisciblePairingIsNeverLonger() {
+        TrainViewModel vm = tinyVm(new InlineTaskRunner(), null, 2);
+        var first = vm.demoProperty().get();
+        vm.newDemo();
+        var second = vm.demoProperty().get();
+        assertThat(second.points()).isNotEqualTo(first.points());
+        assertThat(second.points()).hasSize(2 * TrainViewModel.DEMO_POINTS);
+        assertThat(second.immiscibleCost()).isLessThanOrEqualTo(second.vanillaCost());
     }
 }

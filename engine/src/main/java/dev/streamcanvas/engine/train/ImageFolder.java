@@ -11,6 +11,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,8 +39,25 @@ public final class ImageFolder {
         this.skipped = skipped;
     }
 
+    /** Told after each candidate file while a folder loads. */
+    @FunctionalInterface
+    public interface LoadProgress {
+        /** {@code done} of {@code total} candidate files are read; return false to stop loading. */
+        boolean onFile(int done, int total);
+    }
+
     /** Loads every decodable image in {@code dir} (not recursive), sorted by file name. */
     public static ImageFolder load(Path dir, int size, List<ImageDecoder> decoders) throws IOException {
+        return load(dir, size, decoders, (done, total) -> true);
+    }
+
+    /**
+     * Like {@link #load(Path, int, List)}, reporting progress after each file.
+     *
+     * @throws CancellationException when {@code progress} returned false
+     */
+    public static ImageFolder load(Path dir, int size, List<ImageDecoder> decoders, LoadProgress progress)
+            throws IOException {
         if (!Files.isDirectory(dir)) {
             throw new IOException(dir + ": not a folder (expected a folder of PNG/JPEG images)");
         }
@@ -67,11 +85,17 @@ public final class ImageFolder {
             } catch (IOException | RuntimeException e) {
                 LOG.warn("skipping {}: {}", f, e.getMessage());
                 skipped++;
+                if (!progress.onFile(images.size() + skipped, files.size())) {
+                    throw new CancellationException("loading " + dir + " was cancelled");
+                }
                 continue;
             }
             images.add(toTensor(img, size));
             names.add(name);
             captions.add(caption(f, name, captionMap));
+            if (!progress.onFile(images.size() + skipped, files.size())) {
+                throw new CancellationException("loading " + dir + " was cancelled");
+            }
         }
         if (images.isEmpty()) {
             throw new IOException(dir + ": no readable images (" + files.size() + " candidate files, " + skipped + " failed to decode)");

@@ -37,4 +37,15 @@ public interface TrainListener {
 
     default void onCheckpoint(int step, Path file) {
     }
+
+    /**
+     * A requested pause took effect: the run halted before the next step ({@code stepsDone} steps of {@code stage}
+     * are finished) and waits for {@link Trainer#resume()} or {@link Trainer#cancel()}.
+     */
+    default void onPaused(Stage stage, int stepsDone) {
+    }
+
+    /** The run goes on after {@link #onPaused} (not called when it was cancelled while paused). */
+    default void onResumed(Stage stage, int stepsDone) {
+    }
 }

@@ -143,8 +143,18 @@ public final class Trainer implements AutoCloseable {
         }
     }
 
-    /** Blocks while paused; true when the run should stop. */
-    private boolean waitOrStop() {
+    /**
+     * Blocks while paused (telling the listener when the run actually halts and when it goes on); true when the
+     * run should stop.
+     */
+    private boolean waitOrStop(TrainListener.Stage stage, int stepsDone) {
+        boolean halted;
+        synchronized (lock) {
+            halted = paused && !cancelled;
+        }
+        if (halted) {
+            listener.onPaused(stage, stepsDone);
+        }
         synchronized (lock) {
             while (paused && !cancelled) {
                 try {
@@ -155,7 +165,11 @@ public final class Trainer implements AutoCloseable {
                 }
             }
         }
-        return cancelled || Thread.currentThread().isInterrupted();
+        boolean stop = cancelled || Thread.currentThread().isInterrupted();
+        if (halted && !stop) {
+            listener.onResumed(stage, stepsDone);
+        }
+        return stop;
     }
 
     // ---------------------------------------------------------------- the run
@@ -179,7 +193,7 @@ public final class Trainer implements AutoCloseable {
             listener.onStage(TrainListener.Stage.VAE, cfg.vaeSteps());
             Speed speed = new Speed();
             while (vaeStepsDone < cfg.vaeSteps()) {
-                if (waitOrStop()) {
+                if (waitOrStop(TrainListener.Stage.VAE, vaeStepsDone)) {
                     return stopCancelled();
                 }
                 double loss = vaeStep(vaeStepsDone);
@@ -204,7 +218,7 @@ public final class Trainer implements AutoCloseable {
         Speed speed = new Speed();
         boolean measuredLast = false;
         while (unetStepsDone < cfg.steps()) {
-            if (waitOrStop()) {
+            if (waitOrStop(TrainListener.Stage.UNET, unetStepsDone)) {
                 return stopCancelled();
             }
             double[] la = unetStep(unetStepsDone);

@@ -85,4 +85,23 @@ class ImageFolderTest {
         assertThatThrownBy(() -> ImageFolder.load(dir, 4, List.of(new PngDecoder())))
                 .hasMessageContaining("no readable images").hasMessageContaining("1 failed");
     }
+
+    @Test
+    void loadReportsEveryCandidateFileAndStopsWhenTheCallerCancels() throws IOException {
+        int[] px = new int[4 * 4];
+        java.util.Arrays.fill(px, 0xff00ff00);
+        for (int i = 0; i < 4; i++) {
+            Files.write(dir.resolve("img" + i + ".png"), TestImages.png(4, 4, px, false));
+        }
+        Files.write(dir.resolve("img9.png"), new byte[] {1, 2}); // corrupt, still counted as read
+        List<String> calls = new java.util.ArrayList<>();
+        ImageFolder f = ImageFolder.load(dir, 4, List.of(new PngDecoder()), (done, total) -> {
+            calls.add(done + "/" + total);
+            return true;
+        });
+        assertThat(f.size()).isEqualTo(4);
+        assertThat(calls).containsExactly("1/5", "2/5", "3/5", "4/5", "5/5");
+        assertThatThrownBy(() -> ImageFolder.load(dir, 4, List.of(new PngDecoder()), (done, total) -> done < 2))
+                .isInstanceOf(java.util.concurrent.CancellationException.class).hasMessageContaining(dir.toString());
+    }
 }

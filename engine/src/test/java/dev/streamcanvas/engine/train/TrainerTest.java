@@ -135,6 +135,54 @@ class TrainerTest {
     }
 
     @Test
+    void pauseIsReportedWhenTheRunHaltsAndResumeWhenItGoesOn() throws Exception {
+        ImageFolder data = TestImages.shapes(24, 16, 5);
+        List<String> events = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.CountDownLatch halted = new java.util.concurrent.CountDownLatch(1);
+        Trainer[] holder = new Trainer[1];
+        TrainListener l = new TrainListener() {
+            @Override
+            public void onStep(Stage stage, int step, int total, double loss, double assignMs, double sps) {
+                if (stage == Stage.UNET) {
+                    events.add("step " + step);
+                    if (step == 2) {
+                        holder[0].pause();
+                    }
+                }
+            }
+
+            @Override
+            public void onPaused(Stage stage, int stepsDone) {
+                events.add("paused " + stage + " " + stepsDone);
+                halted.countDown();
+            }
+
+            @Override
+            public void onResumed(Stage stage, int stepsDone) {
+                events.add("resumed " + stage + " " + stepsDone);
+            }
+        };
+        try (Trainer t = new Trainer(tiny(dir, TrainConfig.Assignment.NONE, 2, 4), data, l)) {
+            holder[0] = t;
+            Thread worker = new Thread(() -> {
+                try {
+                    t.run();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            worker.start();
+            assertThat(halted.await(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(t.isPaused()).isTrue();
+            assertThat(t.unetStepsDone()).isEqualTo(2);
+            t.resume();
+            worker.join(60_000);
+            assertThat(worker.isAlive()).isFalse();
+        }
+        assertThat(events).containsExactly("step 1", "step 2", "paused UNET 2", "resumed UNET 2", "step 3", "step 4");
+    }
+
+    @Test
     void vanillaAndImmiscibleRunsSeeTheSameBatchesAndTheSameNoiseDraws() throws Exception {
         // with a batch of one, the assignment cannot reorder anything: both runs must end bit-identical
         ImageFolder data = TestImages.shapes(12, 16, 4);
