@@ -147,6 +147,13 @@ public final class SmokeApp extends Application {
             Thread.sleep(500);
             WritableImage trainTab = onFx(() -> window.stage().getScene().snapshot(null));
             ImageIO.write(SwingFXUtils.fromFXImage(trainTab, null), "png", screenshots.resolve("train-tab.png").toFile());
+            onFx(() -> {
+                vm.outputOnlyProperty().set(true);
+                return null;
+            });
+            Thread.sleep(700);
+            WritableImage outputOnly = onFx(() -> window.stage().getScene().snapshot(null));
+            ImageIO.write(SwingFXUtils.fromFXImage(outputOnly, null), "png", screenshots.resolve("output-only.png").toFile());
             code = changed ? 0 : 2;
         } catch (Exception | AssertionError e) {
             results.add("error=" + e);
