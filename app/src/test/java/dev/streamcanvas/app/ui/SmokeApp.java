@@ -134,6 +134,11 @@ public final class SmokeApp extends Application {
                     : vm.input().messageProperty().get()));
             Thread.sleep(1500);
 
+            onFx(() -> {
+                vm.noticeProperty().set(null); // the webcam notice above is not part of the picture
+                return null;
+            });
+            Thread.sleep(300);
             Files.createDirectories(screenshots);
             Path shot = screenshots.resolve("live-window.png");
             WritableImage img = onFx(() -> window.stage().getScene().snapshot(null));
