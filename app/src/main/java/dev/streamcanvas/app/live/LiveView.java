@@ -44,6 +44,7 @@ public final class LiveView {
     @FXML private MenuBar menuBar;
     @FXML private Menu toolsMenu;
     @FXML private MenuItem recordItem;
+    @FXML private MenuItem recordVideoItem;
     @FXML private CheckMenuItem outputOnlyItem;
     @FXML private HBox bannerBox;
     @FXML private Label bannerLabel;
@@ -110,7 +111,8 @@ public final class LiveView {
         outputOnlyButton.selectedProperty().bindBidirectional(vm.outputOnlyProperty());
         vm.outputOnlyProperty().addListener((o, a, b) -> applyViewMode());
         recordButton.selectedProperty().bind(vm.recordingProperty());
-        recordItem.textProperty().bind(Bindings.when(vm.recordingProperty()).then("Stop recording").otherwise("Start recording"));
+        recordItem.textProperty().bind(Bindings.when(vm.recordingProperty()).then("Stop recording").otherwise("Record PNG frames"));
+        recordVideoItem.textProperty().bind(Bindings.when(vm.recordingProperty()).then("Stop recording").otherwise("Record video (ffmpeg)"));
         stage.fullScreenProperty().addListener((o, a, b) -> applyViewMode());
         applyViewMode();
 
@@ -216,6 +218,12 @@ public final class LiveView {
     @FXML
     private void toggleRecording() {
         vm.toggleRecording();
+        recordButton.setSelected(vm.recordingProperty().get());
+    }
+
+    @FXML
+    private void toggleVideoRecording() {
+        vm.toggleVideoRecording();
         recordButton.setSelected(vm.recordingProperty().get());
     }
 
@@ -340,6 +348,7 @@ public final class LiveView {
             "Ctrl+O            choose a model folder",
             "Ctrl+S            save a snapshot (PNG with parameters)",
             "Ctrl+R            start / stop recording (PNG sequence)",
+            "Ctrl+Shift+R      start / stop recording a video (needs ffmpeg)",
             "Ctrl+T            side by side / output only",
             "F11               full screen (output only)",
             "F1                this list",

@@ -10,6 +10,8 @@ import dev.streamcanvas.app.generate.Resolution;
 import dev.streamcanvas.app.input.CanvasViewModel;
 import dev.streamcanvas.app.input.InputViewModel;
 import dev.streamcanvas.app.input.SourceFactory;
+import dev.streamcanvas.app.output.FfmpegVideoRecorder;
+import dev.streamcanvas.app.output.OutputRecorder;
 import dev.streamcanvas.app.output.PngSequenceRecorder;
 import dev.streamcanvas.app.output.PngWriter;
 import dev.streamcanvas.app.settings.AppPaths;
@@ -55,7 +57,7 @@ public final class LiveViewModel {
     private final FrameSlot outputSlot = new FrameSlot();  // service thread -> UI (display)
     private final RateMeter inputRate = new RateMeter(30);
     private final RateMeter outputRate = new RateMeter(30);
-    private volatile PngSequenceRecorder recorder;
+    private volatile OutputRecorder recorder;
     private Frame lastOutput;
     private long outputsShown;
     private double latencyMs = Double.NaN;
@@ -144,7 +146,7 @@ public final class LiveViewModel {
     /** Service thread: one output frame. */
     private void onOutput(Frame output) {
         outputSlot.publish(output);
-        PngSequenceRecorder r = recorder;
+        OutputRecorder r = recorder;
         if (r != null) {
             r.offer(output);
         }
@@ -237,26 +239,57 @@ public final class LiveViewModel {
         }, f -> notice.set("Snapshot saved: " + f), e -> notice.set("Snapshot not saved: " + e.getMessage()));
     }
 
-    /** Starts or stops recording the output to a numbered PNG sequence. */
+    /** Starts recording the output to a numbered PNG sequence, or stops any recording. */
     public void toggleRecording() {
-        PngSequenceRecorder r = recorder;
-        if (r != null) {
-            recorder = null;
-            recording.set(false);
-            runner.submit(() -> {
-                r.close();
-                return r;
-            }, done -> notice.set("Recorded " + done.written() + " frames to " + done.folder()
-                    + (done.dropped() > 0 ? " (" + done.dropped() + " dropped: the disk was slower than the stream)" : "")),
-                    e -> notice.set("Recording did not finish: " + e.getMessage()));
-            return;
+        if (!stopRecording()) {
+            Path folder = paths.picturesDir().resolve("recording-" + LocalDateTime.now().format(STAMP));
+            startRecording(() -> new PngSequenceRecorder(folder, this::recordingFailed));
         }
-        Path folder = paths.picturesDir().resolve("recording-" + LocalDateTime.now().format(STAMP));
-        runner.submit(() -> new PngSequenceRecorder(folder, msg -> runner.onUi(() -> notice.set(msg))), rec -> {
+    }
+
+    /** Starts recording the output to an MP4 video through ffmpeg, or stops any recording. */
+    public void toggleVideoRecording() {
+        if (!stopRecording()) {
+            Path file = paths.picturesDir().resolve("recording-" + LocalDateTime.now().format(STAMP) + ".mp4");
+            double rate = outputRate.perSecond(System.nanoTime());
+            int fps = rate >= 1 ? (int) Math.round(rate) : 15;
+            startRecording(() -> new FfmpegVideoRecorder(file, fps, this::recordingFailed));
+        }
+    }
+
+    private void recordingFailed(String message) {
+        runner.onUi(() -> {
+            notice.set(message);
+            stopRecording();
+        });
+    }
+
+    private void startRecording(java.util.concurrent.Callable<OutputRecorder> make) {
+        runner.submit(make, rec -> {
             recorder = rec;
             recording.set(true);
-            notice.set("Recording to " + folder);
-        }, e -> notice.set("Cannot record to " + folder + ": " + e.getMessage()));
+            notice.set("Recording to " + rec.target());
+        }, e -> notice.set("Cannot record: " + e.getMessage()));
+    }
+
+    /** Stops a running recording (finishing in the background); false when none was running. */
+    private boolean stopRecording() {
+        OutputRecorder r = recorder;
+        if (r == null) {
+            return false;
+        }
+        recorder = null;
+        recording.set(false);
+        runner.submit(() -> {
+            r.close();
+            return r;
+        }, done -> {
+            if (notice.get() == null || notice.get().startsWith("Recording to ")) {
+                notice.set("Recorded " + done.written() + " frames to " + done.target()
+                        + (done.dropped() > 0 ? " (" + done.dropped() + " dropped: the disk was slower than the stream)" : ""));
+            }
+        }, e -> notice.set("Recording did not finish: " + e.getMessage()));
+        return true;
     }
 
     /** The settings as they are now. */
@@ -311,7 +344,7 @@ public final class LiveViewModel {
      */
     public void shutdown(AppSettings settings) {
         input.shutdown();
-        PngSequenceRecorder r = recorder;
+        OutputRecorder r = recorder;
         recorder = null;
         if (r != null) {
             r.close();

@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * copied into a small pool of buffers; when the writer falls behind, frames are dropped (and counted)
  * rather than blocking the engine thread.
  */
-public final class PngSequenceRecorder implements AutoCloseable {
+public final class PngSequenceRecorder implements OutputRecorder {
     private static final Logger LOG = LoggerFactory.getLogger(PngSequenceRecorder.class);
     private static final int POOL = 8;
 
@@ -30,7 +30,6 @@ public final class PngSequenceRecorder implements AutoCloseable {
     private volatile boolean open = true;
     private volatile long written;
     private volatile long dropped;
-    private volatile long lastSequence = Long.MIN_VALUE;
 
     public PngSequenceRecorder(Path folder, Consumer<String> onError) throws IOException {
         this.folder = Files.createDirectories(folder);
@@ -47,7 +46,12 @@ public final class PngSequenceRecorder implements AutoCloseable {
         return folder;
     }
 
-    /** Offers a frame (any thread); a frame already recorded (same sequence, e.g. a skip) is recorded again. */
+    @Override
+    public Path target() {
+        return folder;
+    }
+
+    @Override
     public void offer(Frame frame) {
         if (!open) {
             return;
@@ -61,7 +65,6 @@ public final class PngSequenceRecorder implements AutoCloseable {
             return;
         }
         buf.copyFrom(frame);
-        lastSequence = frame.sequence();
         if (!queue.offer(buf)) {
             dropped++;
             synchronized (free) {
@@ -95,10 +98,12 @@ public final class PngSequenceRecorder implements AutoCloseable {
         }
     }
 
+    @Override
     public long written() {
         return written;
     }
 
+    @Override
     public long dropped() {
         return dropped;
     }

@@ -127,6 +127,14 @@ public final class SmokeApp extends Application {
             WritableImage img = onFx(() -> window.stage().getScene().snapshot(null));
             ImageIO.write(SwingFXUtils.fromFXImage(img, null), "png", shot.toFile());
             results.add("screenshot=" + shot);
+            javafx.scene.control.TabPane tabs = (javafx.scene.control.TabPane) onFx(() -> window.stage().getScene().lookup("#sidePanel"));
+            onFx(() -> {
+                tabs.getSelectionModel().select(1);
+                return null;
+            });
+            Thread.sleep(500);
+            WritableImage trainTab = onFx(() -> window.stage().getScene().snapshot(null));
+            ImageIO.write(SwingFXUtils.fromFXImage(trainTab, null), "png", screenshots.resolve("train-tab.png").toFile());
             code = changed ? 0 : 2;
         } catch (Exception | AssertionError e) {
             results.add("error=" + e);
