@@ -345,6 +345,10 @@ public final class StreamPipeline {
                 System.arraycopy(unetOut, off, eps, base, re);
                 break;
             case FULL:
+                if (!guides(gamma)) {
+                    System.arraycopy(unetOut, off, eps, base, re);
+                    break;
+                }
                 StepMath.guide(unetOut, 0, unetOut, off, gamma, eps, base, re);
                 break;
             case INITIALIZE:
@@ -360,8 +364,21 @@ public final class StreamPipeline {
         }
     }
 
-    /** u = delta * stock; eps = u + gamma * (c - u). */
+    /**
+     * Whether {@code gamma} guides at all: like StreamDiffusion's {@code unet_step} and diffusers'
+     * {@code do_classifier_free_guidance}, a scale at or below 1 uses the text prediction alone (the negative
+     * pass and the stock noise are still computed, so raising gamma later needs no restart).
+     */
+    static boolean guides(float gamma) {
+        return gamma > 1f;
+    }
+
+    /** u = delta * stock; eps = u + gamma * (c - u); eps = c when gamma does not guide. */
     private void selfGuide(int off, int re, int base, float gamma) {
+        if (!guides(gamma)) {
+            System.arraycopy(unetOut, off, eps, base, re);
+            return;
+        }
         float delta = settings.delta();
         for (int k = 0; k < re; k++) {
             float u = delta * stock[base + k];

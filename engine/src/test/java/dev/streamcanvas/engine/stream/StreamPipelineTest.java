@@ -95,6 +95,32 @@ class StreamPipelineTest {
         assertThat(unet.calls).isEqualTo(4 * ts.size());
     }
 
+    /**
+     * StreamDiffusion (pipeline.py unet_step) and diffusers apply guidance only when guidance_scale > 1; at or
+     * below 1 every mode uses the text prediction alone, so the output equals the unguided stream.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(value = GuidanceMode.class, names = {"SELF", "INITIALIZE", "FULL"})
+    void guidanceScaleAtOrBelowOneUsesTheTextPredictionOnly(GuidanceMode g) throws IOException {
+        List<Integer> ts = List.of(20, 32, 45);
+        for (float gamma : new float[] {0.5f, 1.0f}) {
+            StreamPipeline guided = pipeline();
+            guided.configure(settings(ts, g).toBuilder().gamma(gamma).build(), 4, H, W);
+            StreamPipeline plain = new StreamPipeline(NoiseSchedule.STABLE_DIFFUSION, new LinearFakes.Unet(), prompts,
+                    null);
+            plain.configure(settings(ts, GuidanceMode.NONE), 4, H, W);
+            JourneyReference ref = new JourneyReference(ts, NoiseBank.seeded(7, ts.size(), 4, H, W), E,
+                    GuidanceMode.NONE, 1.0, 0.8, true, false);
+            Random r = new Random(3);
+            for (int call = 0; call < 5; call++) {
+                float[] x = frame(r);
+                double[] expected = ref.call(x, LinearFakes.promptMean("a cat"), 0);
+                assertClose(guided.step(x), expected);
+                assertClose(plain.step(x), expected);
+            }
+        }
+    }
+
     @Test
     void firstOutputComesFromTheFirstFrameNotFromZeros() throws IOException {
         StreamPipeline p = pipeline();
