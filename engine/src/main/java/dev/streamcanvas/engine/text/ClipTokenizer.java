@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  * The CLIP byte-level BPE tokenizer, read from a diffusers {@code tokenizer/} folder ({@code vocab.json},
  * {@code merges.txt}, optionally {@code tokenizer_config.json} / {@code special_tokens_map.json}).
  *
- * <p>Text is NFC-normalised, whitespace-collapsed and lower-cased, split by the CLIP rule (the contractions
+ * <p>Text is NFC-normalised, whitespace-collapsed (Unicode spaces included) and lower-cased, split by the CLIP rule (the contractions
  * 's 't 're 've 'm 'll 'd, runs of letters, single digits, runs of other non-space characters), each piece
  * mapped to GPT-2 byte-level symbols with {@code </w>} on its last symbol and merged by rank. The result is
  * {@code [BOS, tokens..., EOS, pad...]} of the model length; an over-long prompt is cut keeping EOS last.
@@ -38,7 +38,11 @@ public final class ClipTokenizer {
     private static final Pattern SPLIT = Pattern.compile(
             "<\\|startoftext\\|>|<\\|endoftext\\|>|'s|'t|'re|'ve|'m|'ll|'d|\\p{L}+|\\p{N}|[^\\s\\p{L}\\p{N}]+",
             Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
-    private static final Pattern SPACES = Pattern.compile("\\s+");
+    /**
+     * Whitespace as Python's {@code re} {@code \s} sees it in HF's {@code whitespace_clean} (str.isspace: Unicode
+     * White_Space plus the separators U+001C..U+001F); Java's plain {@code \s} is ASCII only.
+     */
+    private static final Pattern SPACES = Pattern.compile("[\\p{IsWhite_Space}\\x{1c}-\\x{1f}]+");
     private static final String[] BYTE_SYMBOLS = byteSymbols();
     private static final int CACHE_LIMIT = 10_000;
 
