@@ -442,7 +442,7 @@ public final class StreamEngine implements AutoCloseable {
         collected = 0;
         long t1 = System.nanoTime();
 
-        // VAE encode (text-to-image: a zero latent, so slot 0 is pure noise at t = 999)
+        // VAE encode (text-to-image: no encode; slot 0 starts from the bank noise itself)
         if (empty && frames == 1) {
             java.util.Arrays.fill(latents, 0f);
         } else {
@@ -451,7 +451,7 @@ public final class StreamEngine implements AutoCloseable {
         long t2 = System.nanoTime();
 
         // stream-batch UNet + x0 step + roll
-        float[] outLatents = pipeline.step(latents);
+        float[] outLatents = empty && frames == 1 ? pipeline.stepFromNoise() : pipeline.step(latents);
         long t3 = System.nanoTime();
 
         // VAE decode of the oldest slot's estimate

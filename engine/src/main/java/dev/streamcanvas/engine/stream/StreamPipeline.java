@@ -46,6 +46,8 @@ public final class StreamPipeline {
     private float[] x0Batch; // [n*F, C, h, w]
     private float[] scratch; // [n*F, C, h, w]
     private float[] out; // [F, C, h, w]
+    private float[] zeros; // [F, C, h, w] the (zero) input of a text-to-image call
+    private boolean fromNoise; // this call starts slot 0 from the bank noise itself
     private long calls;
 
     /**
@@ -110,6 +112,7 @@ public final class StreamPipeline {
             x0Batch = new float[rows * e];
             scratch = new float[rows * e];
             out = new float[frames * e];
+            zeros = new float[frames * e];
             bufferValid = false;
         }
         if (scheduleChanged) {
@@ -204,6 +207,35 @@ public final class StreamPipeline {
         return settings.denoisingBatch() ? stepBatched(x0In) : stepSequential(x0In);
     }
 
+    /**
+     * A text-to-image call: slot 0's latent is the bank noise itself ({@code x_t = eps}, as StreamDiffusion's
+     * {@code txt2img} and diffusers' LCM pipeline start from {@code randn * init_noise_sigma} with sigma 1), not
+     * {@code b * eps}; on a fresh buffer the later slots start from a zero image latent re-noised to their
+     * timesteps.
+     *
+     * @return as {@link #step}
+     */
+    public float[] stepFromNoise() {
+        if (settings == null) {
+            throw new IllegalStateException("configure() before stepFromNoise()");
+        }
+        fromNoise = true;
+        try {
+            return step(zeros);
+        } finally {
+            fromNoise = false;
+        }
+    }
+
+    /** Slot 0's x_t: the input noised to the first timestep, or the bank noise itself for text-to-image. */
+    private void firstSlot(float[] x0In, int fe) {
+        if (fromNoise) {
+            System.arraycopy(noise, 0, xBatch, 0, fe);
+        } else {
+            StepMath.addNoise(x0In, 0, noise, 0, coeff[0].a(), coeff[0].b(), xBatch, 0, fe);
+        }
+    }
+
     private float[] stepBatched(float[] x0In) {
         int fe = frames * e;
         int rows = n * frames;
@@ -216,7 +248,7 @@ public final class StreamPipeline {
             bufferValid = true;
         }
         // 2. slot 0 = the new frame noised to the first timestep; slots 1..n-1 = the buffer
-        StepMath.addNoise(x0In, 0, noise, 0, coeff[0].a(), coeff[0].b(), xBatch, 0, fe);
+        firstSlot(x0In, fe);
         System.arraycopy(buffer, 0, xBatch, fe, (n - 1) * fe);
         // 3. stock noise moves one slot along with its latent; slot 0 starts from the bank
         if (n > 1) {
@@ -252,7 +284,7 @@ public final class StreamPipeline {
         if (n > 1) {
             System.arraycopy(noise, 0, stock, 0, fe);
         }
-        StepMath.addNoise(x0In, 0, noise, 0, coeff[0].a(), coeff[0].b(), xBatch, 0, fe);
+        firstSlot(x0In, fe);
         for (int i = 0; i < n; i++) {
             denoiseSequential(i, slotCall(i));
             StepMath.x0(xBatch, 0, eps, i * fe, coeff[i], x0Batch, i * fe, fe);

@@ -121,6 +121,32 @@ class StreamPipelineTest {
         }
     }
 
+    /**
+     * Text-to-image starts slot 0 from x_t = eps (StreamDiffusion txt2img / diffusers LCM: randn * init_noise_sigma
+     * 1), not from b * eps: the same as an image latent x0 = (1 - b) / a * eps noised to t = 999.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(GuidanceMode.class)
+    void textToImageStartsTheFirstSlotFromTheNoiseItself(GuidanceMode g) throws IOException {
+        List<Integer> ts = List.of(0);
+        StreamPipeline p = pipeline();
+        p.configure(settings(ts, g), 4, H, W);
+        float[] bank = NoiseBank.seeded(7, 1, 4, H, W);
+        double abar = NoiseSchedule.STABLE_DIFFUSION.alphaBar(999);
+        double a = Math.sqrt(abar);
+        double b = Math.sqrt(1 - abar);
+        float[] x0 = new float[E];
+        for (int k = 0; k < E; k++) {
+            x0[k] = (float) ((1 - b) / a * bank[k]);
+        }
+        JourneyReference ref = new JourneyReference(ts, bank, E, g, 1.4, 0.8, true, false);
+        for (int call = 0; call < 3; call++) {
+            double[] expected = ref.call(x0, LinearFakes.promptMean("a cat"),
+                    LinearFakes.promptMean("blurry, low quality"));
+            assertClose(p.stepFromNoise(), expected);
+        }
+    }
+
     @Test
     void firstOutputComesFromTheFirstFrameNotFromZeros() throws IOException {
         StreamPipeline p = pipeline();
