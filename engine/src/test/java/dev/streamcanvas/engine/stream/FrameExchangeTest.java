@@ -59,6 +59,29 @@ class FrameExchangeTest {
         }
     }
 
+    /**
+     * Downscaling filters over the whole footprint (a triangle of one output pixel's width, as PIL's antialiased
+     * BILINEAR resize the diffusers image processor relies on) instead of sampling two source pixels: thin lines
+     * neither vanish nor flicker. 12 -> 3 columns, white on every 4th column: the centre output pixel sees weights
+     * 1/8, 3/8, 5/8, 7/8, 7/8, 5/8, 3/8, 1/8 (sum 4) on columns 2..9, white at 4 (5/8) and 8 (3/8): brightness 1/4.
+     */
+    @Test
+    void downscalingAveragesTheFootprintInsteadOfSkippingPixels() {
+        int[] px = new int[12 * 12];
+        for (int y = 0; y < 12; y++) {
+            for (int x = 0; x < 12; x++) {
+                px[y * 12 + x] = x % 4 == 0 ? 0xffffffff : 0xff000000;
+            }
+        }
+        float[] t = new float[3 * 3 * 3];
+        ImageTensors.toTensor(px, 12, 12, 3, 3, t, 0);
+        for (int c = 0; c < 3; c++) {
+            for (int y = 0; y < 3; y++) {
+                assertThat(t[c * 9 + y * 3 + 1]).as("channel %d row %d", c, y).isCloseTo(2 * 0.25f - 1, within(1e-6f));
+            }
+        }
+    }
+
     @Test
     void cosineSimilarityAndSkipProbability() {
         assertThat(SimilarityFilter.cosine(new float[] {1, 0}, new float[] {1, 1}, 2))
