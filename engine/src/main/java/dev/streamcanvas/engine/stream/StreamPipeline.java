@@ -227,12 +227,18 @@ public final class StreamPipeline {
         }
     }
 
-    /** Slot 0's x_t: the input noised to the first timestep, or the bank noise itself for text-to-image. */
+    /**
+     * Slot 0's x_t: the input noised to the first timestep, or the bank noise itself for text-to-image. Every frame
+     * of a frame batch is noised with the first bank row (StreamDiffusion's {@code encode_image} adds
+     * {@code init_noise[0]} to the whole batch), so consecutive output frames share their noise.
+     */
     private void firstSlot(float[] x0In, int fe) {
         if (fromNoise) {
             System.arraycopy(noise, 0, xBatch, 0, fe);
         } else {
-            StepMath.addNoise(x0In, 0, noise, 0, coeff[0].a(), coeff[0].b(), xBatch, 0, fe);
+            for (int f = 0; f < frames; f++) {
+                StepMath.addNoise(x0In, f * e, noise, 0, coeff[0].a(), coeff[0].b(), xBatch, f * e, e);
+            }
         }
     }
 

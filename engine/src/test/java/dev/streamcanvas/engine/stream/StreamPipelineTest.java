@@ -268,7 +268,7 @@ class StreamPipelineTest {
     }
 
     @Test
-    void frameBatchRunsSeveralFramesThroughOneSlot() throws IOException {
+    void frameBatchRunsSeveralFramesThroughOneSlotWithTheSameNoise() throws IOException {
         StreamPipeline p = pipeline();
         StreamSettings s = settings(List.of(0), GuidanceMode.NONE).toBuilder().frameBatch(3).directStep(true).build();
         p.configure(s, 4, H, W);
@@ -282,7 +282,9 @@ class StreamPipelineTest {
         assertThat(unet.lastBatch).isEqualTo(3);
         for (int f = 0; f < 3; f++) {
             float[] xf = java.util.Arrays.copyOfRange(x, f * E, (f + 1) * E);
-            float[] bf = java.util.Arrays.copyOfRange(bank, f * E, (f + 1) * E);
+            // every frame of the batch is noised with the first bank row (StreamDiffusion's encode_image:
+            // add_noise(latent, init_noise[0], 0)), so consecutive output frames share their noise
+            float[] bf = java.util.Arrays.copyOfRange(bank, 0, E);
             JourneyReference ref = new JourneyReference(List.of(0), bf, E, GuidanceMode.NONE, 1, 1, true, true);
             assertClose(java.util.Arrays.copyOfRange(out, f * E, (f + 1) * E), ref.call(xf, 0.055, 0.005));
         }
