@@ -326,6 +326,10 @@ class StreamPipelineTest {
         assertThat(TIndexMapping.fromStrength(0.5, 1)).containsExactly(25);
         assertThat(TIndexMapping.fromStrength(0.0, 3)).containsExactly(47, 48, 49);
         assertThat(TIndexMapping.fromStrength(0.1, 3)).containsExactly(45, 46, 47);
+        // the first index is diffusers' img2img start: 50 - int(50 * strength) (get_timesteps / LCMScheduler
+        // set_timesteps(strength=...)): 50 * 0.318 = 15.9 -> 15 -> 35; 50 * 0.638 = 31.9 -> 31 -> 19
+        assertThat(TIndexMapping.fromStrength(0.318, 1)).containsExactly(35);
+        assertThat(TIndexMapping.fromStrength(0.638, 2)).containsExactly(19, 45);
         assertThatThrownBy(() -> TIndexMapping.validate(List.of(45, 32))).hasMessageContaining("ascending");
         assertThatThrownBy(() -> TIndexMapping.validate(List.of(50))).hasMessageContaining("50");
     }
