@@ -27,6 +27,14 @@ import java.util.regex.Pattern;
  * mapped to GPT-2 byte-level symbols with {@code </w>} on its last symbol and merged by rank. The result is
  * {@code [BOS, tokens..., EOS, pad...]} of the model length; an over-long prompt is cut keeping EOS last.
  *
+ * <p>Agrees with HF {@code CLIPTokenizerFast} (normalizer NFC, {@code \s+} -> space, lowercase; the CLIP split
+ * regex; byte-level BPE with {@code </w>}; unknown symbols -> {@code <|endoftext|>}) and with the slow
+ * {@code CLIPTokenizer} when ftfy is installed, for ordinary text. Known differences from the slow tokenizer:
+ * it runs {@code ftfy.fix_text} and {@code html.unescape} ({@code "&amp;"} becomes {@code "&"} there, stays here);
+ * without ftfy it instead deletes control characters and puts spaces around CJK ideographs (splitting a CJK run
+ * into one piece per character). The slow tokenizer also reads merges.txt from its second line whatever the first
+ * says; here only a {@code #version} header line is skipped.
+ *
  * <p>Not thread-safe (it caches the BPE of each word).
  */
 public final class ClipTokenizer {
