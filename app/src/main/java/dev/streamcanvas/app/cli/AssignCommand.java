@@ -58,6 +58,10 @@ public final class AssignCommand implements Callable<Integer> {
     @Option(names = "--data", defaultValue = "smooth", description = "Bench images: smooth (image-like, [-1,1]) or uniform (i.i.d. in [-1,1]) (default ${DEFAULT-VALUE}).")
     String data;
 
+    @Option(names = "--pytorch-cost", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Bench also the cost matrix on DJL's PyTorch engine (one thread) (default ${DEFAULT-VALUE}).")
+    boolean pytorchCost;
+
     @Option(names = "--seed", defaultValue = "42", description = "Bench seed (default ${DEFAULT-VALUE}).")
     long seed;
 
@@ -134,6 +138,19 @@ public final class AssignCommand implements Callable<Integer> {
     }
 
     private void runBench(PrintWriter o) {
+        if (!pytorchCost) {
+            runBench(o, null);
+            return;
+        }
+        if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
+            System.setProperty("ai.djl.pytorch.num_threads", "1");
+        }
+        try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager("PyTorch")) {
+            runBench(o, m);
+        }
+    }
+
+    private void runBench(PrintWriter o, ai.djl.ndarray.NDManager pytorch) {
         boolean smooth;
         switch (data) {
             case "smooth":
@@ -145,12 +162,12 @@ public final class AssignCommand implements Callable<Integer> {
             default:
                 throw new ParameterException(spec.commandLine(), "--data must be smooth or uniform, got '" + data + "'");
         }
-        o.printf(Locale.ROOT, "images: %s; noise: standard normal; %d CPU threads; solver: Jonker-Volgenant (exact)%n",
+        o.printf(Locale.ROOT, "images: %s; noise: standard normal; %d CPU threads (Java cost matrix); solver: Jonker-Volgenant (exact)%n",
                 smooth ? "smooth image-like fields in [-1,1] (3x32x32 / 4x32x32 random low-frequency cosines, tanh)"
                         : "i.i.d. uniform in [-1,1]",
                 Runtime.getRuntime().availableProcessors());
-        o.printf(Locale.ROOT, "%6s %6s %10s %10s %10s %12s %11s%n", "B", "D", "cost ms", "solve ms", "fp16 ms",
-                "fp16-exact%", "distance%");
+        o.printf(Locale.ROOT, "%6s %6s %10s %12s %10s %10s %12s %11s%n", "B", "D", "cost ms", "cost ms(pt)",
+                "solve ms", "fp16 ms", "fp16-exact%", "distance%");
         o.flush();
         for (int dim : dims) {
             for (int b : sizes) {
@@ -165,19 +182,27 @@ public final class AssignCommand implements Callable<Integer> {
                 }
                 long t0 = System.nanoTime();
                 float[] cost = CostMatrix.l2(x, b, e, b, dim);
-                long t1 = System.nanoTime();
+                double costMs = (System.nanoTime() - t0) / 1e6;
+                double ptMs = Double.NaN;
+                if (pytorch != null) {
+                    long p0 = System.nanoTime();
+                    CostMatrix.l2OnEngine(x, b, e, b, dim, pytorch);
+                    ptMs = (System.nanoTime() - p0) / 1e6;
+                }
+                long s0 = System.nanoTime();
                 LinearAssignment.Solution exact = LinearAssignment.solve(cost, b);
-                long t2 = System.nanoTime();
+                double solveMs = (System.nanoTime() - s0) / 1e6;
+                long h0 = System.nanoTime();
                 int[] half = NoiseAssignment.solve(cost, b, NoiseAssignment.Quantization.FP16);
-                long t3 = System.nanoTime();
+                double halfMs = (System.nanoTime() - h0) / 1e6;
                 double identity = 0;
                 double halfCost = 0;
                 for (int i = 0; i < b; i++) {
                     identity += cost[i * b + i];
                     halfCost += cost[i * b + half[i]];
                 }
-                o.printf(Locale.ROOT, "%6d %6d %10.1f %10.1f %10.1f %12.5f %+11.3f%n", b, dim, (t1 - t0) / 1e6,
-                        (t2 - t1) / 1e6, (t3 - t2) / 1e6, 100 * (halfCost - exact.cost()) / exact.cost(),
+                o.printf(Locale.ROOT, "%6d %6d %10.1f %12.1f %10.1f %10.1f %12.5f %+11.3f%n", b, dim, costMs, ptMs,
+                        solveMs, halfMs, 100 * (halfCost - exact.cost()) / exact.cost(),
                         100 * (exact.cost() - identity) / identity);
                 o.flush();
             }

@@ -5,6 +5,7 @@ import dev.streamcanvas.engine.train.ImageFolder;
 import dev.streamcanvas.engine.train.MicroSdConfig;
 import dev.streamcanvas.engine.train.OnnxExport;
 import dev.streamcanvas.engine.train.PngDecoder;
+import dev.streamcanvas.engine.train.TrainComparison;
 import dev.streamcanvas.engine.train.TrainConfig;
 import dev.streamcanvas.engine.train.TrainListener;
 import dev.streamcanvas.engine.train.Trainer;
@@ -83,8 +84,19 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1234", description = "Seed (default ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--threads", defaultValue = "1",
+            description = "PyTorch CPU threads (default ${DEFAULT-VALUE}; more threads than free cores slow training down badly).")
+    int threads;
+
     @Option(names = "--resume", description = "Continue from the checkpoint in --out.")
     boolean resume;
+
+    @Option(names = "--compare", paramLabel = "MODE",
+            description = "Train vanilla AND immiscible (exact, fp16 or knn:k) side by side in --out/vanilla and --out/immiscible, sharing the VAE; writes --out/curves.png and --out/comparison.md.")
+    String compare;
+
+    @Option(names = "--plot-only", description = "With --compare: only redraw curves.png and comparison.md from the metrics.csv files in --out.")
+    boolean plotOnly;
 
     @Option(names = "--export", paramLabel = "DIR", description = "After training, export an ONNX model folder (DESIGN section 3) here.")
     Path export;
@@ -92,9 +104,14 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter o = spec.commandLine().getOut();
+        // read by DJL when the PyTorch engine starts (an explicit -D wins)
+        if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
+            System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(Math.max(1, threads)));
+            System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+        }
         TrainConfig.Assignment mode;
         int k = 1;
-        String a = assign.toLowerCase(Locale.ROOT);
+        String a = (compare != null ? compare : assign).toLowerCase(Locale.ROOT);
         if (a.startsWith("knn:")) {
             mode = TrainConfig.Assignment.KNN;
             try {
@@ -111,6 +128,21 @@ public final class TrainCommand implements Callable<Integer> {
                         "--assign must be none, exact, fp16 or knn:k, got '" + assign + "'");
             };
         }
+        if (plotOnly) {
+            if (compare == null) {
+                throw new ParameterException(spec.commandLine(), "--plot-only needs --compare MODE (for the label)");
+            }
+            List<double[]> v = ComparisonReport.readMetrics(out.resolve("vanilla").resolve("metrics.csv"));
+            List<double[]> i = ComparisonReport.readMetrics(out.resolve("immiscible").resolve("metrics.csv"));
+            String label = "immiscible (" + compare + ")";
+            ComparisonReport.writePlot(out.resolve("curves.png"), v, i, label);
+            String table = ComparisonReport.table(v, i, label);
+            dev.streamcanvas.engine.io.AtomicFiles.write(out.resolve("comparison.md"),
+                    table.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            o.print(table);
+            o.flush();
+            return 0;
+        }
         MicroSdConfig model;
         TrainConfig cfg;
         try {
@@ -124,7 +156,13 @@ public final class TrainCommand implements Callable<Integer> {
         o.printf(Locale.ROOT, "%s: %d images (%d skipped as unreadable); assignment %s; run folder %s%n", data,
                 folder.size(), folder.skipped(), assign, out);
         o.flush();
-        ConsoleProgress progress = new ConsoleProgress(o);
+        if (compare != null) {
+            if (mode == TrainConfig.Assignment.NONE) {
+                throw new ParameterException(spec.commandLine(), "--compare needs exact, fp16 or knn:k, got '" + compare + "'");
+            }
+            return runComparison(o, cfg, mode, k, folder);
+        }
+        ConsoleProgress progress = new ConsoleProgress(o, "", out);
         CountDownLatch finished = new CountDownLatch(1);
         try (Trainer trainer = new Trainer(cfg, folder, progress)) {
             Thread hook = new Thread(() -> {
@@ -166,16 +204,78 @@ public final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
+    private int runComparison(PrintWriter o, TrainConfig cfg, TrainConfig.Assignment mode, int k, ImageFolder folder)
+            throws IOException {
+        CountDownLatch finished = new CountDownLatch(1);
+        try (TrainComparison c = new TrainComparison(cfg, mode, k, folder, name -> new ConsoleProgress(o, name, out.resolve(name)))) {
+            Thread hook = new Thread(() -> {
+                c.cancel();
+                try {
+                    finished.await(120, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "train-cancel");
+            Runtime.getRuntime().addShutdownHook(hook);
+            Trainer.Outcome outcome;
+            try {
+                outcome = c.run(Math.max(1, evalEvery));
+            } finally {
+                finished.countDown();
+            }
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // Ctrl-C: the JVM is already shutting down
+            }
+            o.println();
+            if (outcome == Trainer.Outcome.CANCELLED) {
+                o.println("cancelled; checkpoints in " + out + "/{vanilla,immiscible} (continue with --resume)");
+                o.flush();
+                return 130;
+            }
+            List<double[]> v = c.vanilla().history();
+            List<double[]> i = c.immiscible().history();
+            String label = "immiscible (" + compare + ")";
+            ComparisonReport.writePlot(out.resolve("curves.png"), v, i, label);
+            String table = ComparisonReport.table(v, i, label);
+            dev.streamcanvas.engine.io.AtomicFiles.write(out.resolve("comparison.md"),
+                    table.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            o.print(table);
+            o.println("curves: " + out.resolve("curves.png"));
+            o.flush();
+            if (export != null) {
+                OnnxExport.export(c.immiscible(), export);
+                o.println("exported the immiscible model to " + export);
+            }
+        }
+        return 0;
+    }
+
     /** A one-line console progress bar: stage, step/total, steps/s, ETA, loss. */
     static final class ConsoleProgress implements TrainListener {
         private final PrintWriter out;
+        private final String prefix;
         private Stage stage;
         private double heldOut = Double.NaN;
         private boolean open;
 
         ConsoleProgress(PrintWriter out) {
-            this.out = out;
+            this(out, "");
         }
+
+        ConsoleProgress(PrintWriter out, String run) {
+            this(out, run, null);
+        }
+
+        /** With {@code sampleDir}, each quality measurement also writes a sample grid PNG there. */
+        ConsoleProgress(PrintWriter out, String run, Path sampleDir) {
+            this.out = out;
+            this.prefix = run.isEmpty() ? "" : run + " ";
+            this.sampleDir = sampleDir;
+        }
+
+        private final Path sampleDir;
 
         @Override
         public void onStage(Stage s, int total) {
@@ -192,8 +292,8 @@ public final class TrainCommand implements Callable<Integer> {
             int width = 30;
             int filled = (int) Math.round(width * (double) step / Math.max(1, total));
             long eta = sps > 0 ? Math.round((total - step) / sps) : 0;
-            String line = String.format(Locale.ROOT, "\r%-4s [%s%s] %d/%d %.2f steps/s ETA %02d:%02d:%02d loss %.4f%s%s",
-                    s, "#".repeat(filled), ".".repeat(width - filled), step, total, sps, eta / 3600, eta / 60 % 60,
+            String line = String.format(Locale.ROOT, "\r%s%-4s [%s%s] %d/%d %.2f steps/s ETA %02d:%02d:%02d loss %.4f%s%s",
+                    prefix, s, "#".repeat(filled), ".".repeat(width - filled), step, total, sps, eta / 3600, eta / 60 % 60,
                     eta % 60, loss, assignMs > 0 ? String.format(Locale.ROOT, " assign %.1f ms", assignMs) : "",
                     Double.isNaN(heldOut) ? "" : String.format(Locale.ROOT, " held-out %.4f", heldOut));
             out.print(line);
@@ -209,8 +309,38 @@ public final class TrainCommand implements Callable<Integer> {
         @Override
         public void onQuality(int step, double fd, float[][] samples, int[][] argb, int size) {
             end();
-            out.printf(Locale.ROOT, "step %d: held-out loss %.4f, Frechet distance %.3f%n", step, heldOut, fd);
+            out.printf(Locale.ROOT, "%sstep %d: held-out loss %.4f, Frechet distance %.3f%n", prefix, step, heldOut, fd);
             out.flush();
+            if (sampleDir != null && argb.length > 0) {
+                try {
+                    writeGrid(sampleDir.resolve(String.format(Locale.ROOT, "samples-%05d.png", step)), argb, size);
+                } catch (IOException e) {
+                    out.println("could not write the sample grid: " + e.getMessage());
+                }
+            }
+        }
+
+        /** Up to 16 samples in a 4-wide grid, each scaled 2x. */
+        static void writeGrid(Path file, int[][] argb, int size) throws IOException {
+            int cols = Math.min(4, argb.length);
+            int rows = (argb.length + cols - 1) / cols;
+            int cell = 2 * size + 4;
+            java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(cols * cell, rows * cell,
+                    java.awt.image.BufferedImage.TYPE_INT_RGB);
+            for (int p = 0; p < img.getWidth() * img.getHeight(); p++) {
+                img.setRGB(p % img.getWidth(), p / img.getWidth(), 0xffffff);
+            }
+            for (int k = 0; k < argb.length; k++) {
+                int ox = (k % cols) * cell + 2;
+                int oy = (k / cols) * cell + 2;
+                for (int y = 0; y < 2 * size; y++) {
+                    for (int x = 0; x < 2 * size; x++) {
+                        img.setRGB(ox + x, oy + y, argb[k][(y / 2) * size + x / 2]);
+                    }
+                }
+            }
+            java.nio.file.Files.createDirectories(file.toAbsolutePath().getParent());
+            dev.streamcanvas.engine.io.AtomicFiles.write(file, os -> javax.imageio.ImageIO.write(img, "png", os));
         }
 
         void end() {
@@ -239,6 +369,148 @@ public final class TrainCommand implements Callable<Integer> {
             int w = img.getWidth();
             int h = img.getHeight();
             return new Image(w, h, img.getRGB(0, 0, w, h, null, 0, w));
+        }
+    }
+
+    /** The vanilla-versus-immiscible curves (PNG, drawn with AWT in the app layer) and a markdown table. */
+    static final class ComparisonReport {
+        private ComparisonReport() {
+        }
+
+        /** Reads a run's metrics.csv (step, held-out loss, Frechet distance or empty, train loss, assign ms). */
+        static List<double[]> readMetrics(Path file) throws IOException {
+            List<double[]> rows = new java.util.ArrayList<>();
+            List<String> lines;
+            try {
+                lines = java.nio.file.Files.readAllLines(file);
+            } catch (java.nio.file.NoSuchFileException e) {
+                throw new IOException(file + ": not found (expected the metrics of a finished or running run)", e);
+            }
+            for (int n = 1; n < lines.size(); n++) {
+                String[] f = lines.get(n).split(",", -1);
+                if (f.length != 5) {
+                    throw new IOException(file + ":" + (n + 1) + ": expected 5 comma-separated fields, found " + f.length);
+                }
+                double[] r = new double[5];
+                for (int k = 0; k < 5; k++) {
+                    r[k] = f[k].isEmpty() ? Double.NaN : Double.parseDouble(f[k]);
+                }
+                rows.add(r);
+            }
+            return rows;
+        }
+
+        static String table(List<double[]> v, List<double[]> i, String label) {
+            StringBuilder sb = new StringBuilder();
+            sb.append("| step | vanilla held-out loss | ").append(label).append(" held-out loss | vanilla FD | ")
+                    .append(label).append(" FD | assign ms/batch |\n|---:|---:|---:|---:|---:|---:|\n");
+            int n = Math.min(v.size(), i.size());
+            for (int r = 0; r < n; r++) {
+                double[] a = v.get(r);
+                double[] b = i.get(r);
+                sb.append(String.format(Locale.ROOT, "| %d | %.4f | %.4f | %s | %s | %.1f |%n", (long) a[0], a[1], b[1],
+                        fmt(a[2]), fmt(b[2]), b[4]));
+            }
+            return sb.toString();
+        }
+
+        private static String fmt(double x) {
+            return Double.isNaN(x) ? "" : String.format(Locale.ROOT, "%.3f", x);
+        }
+
+        static void writePlot(Path file, List<double[]> v, List<double[]> i, String label) throws IOException {
+            int w = 960;
+            int h = 420;
+            java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(w, h, java.awt.image.BufferedImage.TYPE_INT_RGB);
+            java.awt.Graphics2D g = img.createGraphics();
+            try {
+                g.setRenderingHint(java.awt.RenderingHints.KEY_ANTIALIASING, java.awt.RenderingHints.VALUE_ANTIALIAS_ON);
+                g.setColor(java.awt.Color.WHITE);
+                g.fillRect(0, 0, w, h);
+                panel(g, 0, "held-out loss (fresh noise, fixed t)", v, i, 1, w / 2, h);
+                panel(g, w / 2, "Frechet distance, VAE-encoder features", v, i, 2, w / 2, h);
+                g.setFont(g.getFont().deriveFont(13f));
+                g.setColor(VANILLA);
+                g.drawString("\u2014 vanilla", 60, h - 4);
+                g.setColor(IMMISCIBLE);
+                g.drawString("\u2014 " + label, 150, h - 4);
+            } finally {
+                g.dispose();
+            }
+            dev.streamcanvas.engine.io.AtomicFiles.write(file, os -> javax.imageio.ImageIO.write(img, "png", os));
+        }
+
+        private static final java.awt.Color VANILLA = new java.awt.Color(0x1f77b4);
+        private static final java.awt.Color IMMISCIBLE = new java.awt.Color(0xd62728);
+
+        private static void panel(java.awt.Graphics2D g, int x0, String title, List<double[]> v, List<double[]> i,
+                int col, int w, int h) {
+            int left = x0 + 60;
+            int right = x0 + w - 20;
+            int top = 30;
+            int bottom = h - 56;
+            double maxStep = 1;
+            double lo = Double.POSITIVE_INFINITY;
+            double hi = Double.NEGATIVE_INFINITY;
+            for (List<double[]> rows : List.of(v, i)) {
+                for (double[] r : rows) {
+                    maxStep = Math.max(maxStep, r[0]);
+                    if (!Double.isNaN(r[col])) {
+                        lo = Math.min(lo, r[col]);
+                        hi = Math.max(hi, r[col]);
+                    }
+                }
+            }
+            g.setColor(java.awt.Color.BLACK);
+            g.setStroke(new java.awt.BasicStroke(1f));
+            g.setFont(g.getFont().deriveFont(13f));
+            g.drawString(title, left, 18);
+            g.drawRect(left, top, right - left, bottom - top);
+            if (lo == Double.POSITIVE_INFINITY) {
+                return;
+            }
+            if (hi - lo < 1e-9) {
+                hi = lo + 1;
+            }
+            double pad = (hi - lo) * 0.05;
+            lo -= pad;
+            hi += pad;
+            g.setFont(g.getFont().deriveFont(11f));
+            for (int t = 0; t <= 4; t++) {
+                double val = lo + (hi - lo) * t / 4;
+                int y = bottom - (int) Math.round((bottom - top) * t / 4.0);
+                g.setColor(new java.awt.Color(0xdddddd));
+                g.drawLine(left + 1, y, right - 1, y);
+                g.setColor(java.awt.Color.DARK_GRAY);
+                g.drawString(String.format(Locale.ROOT, "%.3f", val), x0 + 8, y + 4);
+                long step = Math.round(maxStep * t / 4);
+                int x = left + (int) Math.round((right - left) * t / 4.0);
+                g.drawString(Long.toString(step), x - 10, bottom + 16);
+            }
+            g.drawString("step", (left + right) / 2 - 10, bottom + 30);
+            double finalLo = lo;
+            double finalHi = hi;
+            double finalMax = maxStep;
+            for (int s = 0; s < 2; s++) {
+                List<double[]> rows = s == 0 ? v : i;
+                g.setColor(s == 0 ? VANILLA : IMMISCIBLE);
+                g.setStroke(new java.awt.BasicStroke(2f));
+                int px = -1;
+                int py = -1;
+                for (double[] r : rows) {
+                    if (Double.isNaN(r[col])) {
+                        continue;
+                    }
+                    int x = left + (int) Math.round((right - left) * r[0] / finalMax);
+                    int y = bottom - (int) Math.round((bottom - top) * (r[col] - finalLo) / (finalHi - finalLo));
+                    if (px >= 0) {
+                        g.drawLine(px, py, x, y);
+                    }
+                    g.fillOval(x - 3, y - 3, 6, 6);
+                    px = x;
+                    py = y;
+                }
+            }
         }
     }
 }

@@ -47,7 +47,7 @@ public final class Trainer implements AutoCloseable {
     static final int[] HELD_OUT_TIMESTEPS = {50, 200, 350, 500, 650, 800, 950};
 
     /** How {@link #run()} ended. */
-    public enum Outcome { COMPLETED, CANCELLED }
+    public enum Outcome { COMPLETED, CANCELLED, REACHED_TARGET }
 
     private final TrainConfig cfg;
     private final ImageFolder data;
@@ -65,6 +65,8 @@ public final class Trainer implements AutoCloseable {
     private final Object lock = new Object();
     private volatile boolean cancelled;
     private boolean paused;
+    private boolean prepared;
+    private final Speed unetSpeed = new Speed();
 
     private int vaeStepsDone;
     private int unetStepsDone;
@@ -176,8 +178,58 @@ public final class Trainer implements AutoCloseable {
 
     /** Runs (or continues) the training to the configured steps. */
     public Outcome run() throws IOException {
+        return runUntil(Integer.MAX_VALUE);
+    }
+
+    /**
+     * Runs the VAE stage and the latents first (once), then UNet steps until {@code unetStep} steps are done or
+     * the configured number is reached. Returns {@link Outcome#REACHED_TARGET} when it stopped at an
+     * intermediate target (call again to continue), so two runs can be advanced in turns on one thread.
+     */
+    public Outcome runUntil(int unetStep) throws IOException {
         // PyTorch keeps grad mode per thread (on by default); gradients are recorded only inside collectors
         ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+        if (!prepared) {
+            Outcome o = prepare();
+            if (o != null) {
+                return o;
+            }
+            prepared = true;
+        }
+        int target = Math.min(unetStep, cfg.steps());
+        while (unetStepsDone < target) {
+            if (waitOrStop(TrainListener.Stage.UNET, unetStepsDone)) {
+                return stopCancelled();
+            }
+            double[] la = unetStep(unetStepsDone);
+            unetStepsDone++;
+            lossSum += la[0];
+            assignSum += la[1];
+            windowSteps++;
+            listener.onStep(TrainListener.Stage.UNET, unetStepsDone, cfg.steps(), la[0], la[1], unetSpeed.tick());
+            boolean eval = cfg.evalEvery() > 0 && unetStepsDone % cfg.evalEvery() == 0;
+            boolean quality = cfg.qualityEvery() > 0 && unetStepsDone % cfg.qualityEvery() == 0;
+            if (eval || quality) {
+                measure(quality);
+            }
+            if (unetStepsDone % cfg.checkpointEvery() == 0) {
+                saveCheckpoint();
+            }
+        }
+        if (unetStepsDone < cfg.steps()) {
+            return Outcome.REACHED_TARGET;
+        }
+        double[] last = history.isEmpty() ? null : history.get(history.size() - 1);
+        if (last == null || (int) last[0] != unetStepsDone || Double.isNaN(last[2])) {
+            measure(true);
+        }
+        saveCheckpoint();
+        listener.onStage(TrainListener.Stage.DONE, 0);
+        return Outcome.COMPLETED;
+    }
+
+    /** Resume, VAE stage, latents; null when done, else the outcome that stopped it. */
+    private Outcome prepare() throws IOException {
         Path ckpt = cfg.outDir().resolve(CHECKPOINT);
         if (cfg.resume() && Files.exists(ckpt)) {
             loadCheckpoint(ckpt);
@@ -212,40 +264,9 @@ public final class Trainer implements AutoCloseable {
         if (unetStepsDone == 0) {
             saveCheckpoint();
         }
-
-        // 3. UNet + text encoder
+        // 3. UNet + text encoder (in runUntil)
         listener.onStage(TrainListener.Stage.UNET, cfg.steps());
-        Speed speed = new Speed();
-        boolean measuredLast = false;
-        while (unetStepsDone < cfg.steps()) {
-            if (waitOrStop(TrainListener.Stage.UNET, unetStepsDone)) {
-                return stopCancelled();
-            }
-            double[] la = unetStep(unetStepsDone);
-            unetStepsDone++;
-            lossSum += la[0];
-            assignSum += la[1];
-            windowSteps++;
-            listener.onStep(TrainListener.Stage.UNET, unetStepsDone, cfg.steps(), la[0], la[1], speed.tick());
-            measuredLast = false;
-            boolean eval = cfg.evalEvery() > 0 && unetStepsDone % cfg.evalEvery() == 0;
-            boolean quality = cfg.qualityEvery() > 0 && unetStepsDone % cfg.qualityEvery() == 0;
-            if (eval || quality) {
-                measure(quality);
-                measuredLast = true;
-            }
-            if (unetStepsDone % cfg.checkpointEvery() == 0) {
-                saveCheckpoint();
-            }
-        }
-        if (!measuredLast) {
-            measure(true);
-        } else if (history.isEmpty() || Double.isNaN(history.get(history.size() - 1)[2])) {
-            measure(true);
-        }
-        saveCheckpoint();
-        listener.onStage(TrainListener.Stage.DONE, 0);
-        return Outcome.COMPLETED;
+        return null;
     }
 
     private Outcome stopCancelled() throws IOException {
@@ -511,29 +532,35 @@ public final class Trainer implements AutoCloseable {
         int h = cfg.model().latentSize();
         int d = 4 * h * h;
         int l = cfg.model().maxTokens();
-        int s = cfg.model().imageSize();
         float[] x = Gaussian.fill(new float[n * d], new SplittableRandom(seed));
         int[] ts = new int[steps];
         for (int k = 0; k < steps; k++) {
             ts[k] = (int) Math.round(999.0 - k * 999.0 / steps);
         }
+        float[] ctx;
         try (NDManager sm = manager.newSubManager()) {
-            unet.params().lendTo(sm);
             text.params().lendTo(sm);
-            vae.params().lendTo(sm);
-            NDArray ctx = text.forward(sm.create(ids, new Shape(n, l)));
-            NDArray xs = sm.create(x, new Shape(n, 4, h, h));
-            for (int k = 0; k < steps; k++) {
-                int t = ts[k];
-                double ab = schedule.alphaBar(t);
-                double abPrev = k + 1 < steps ? schedule.alphaBar(ts[k + 1]) : 1.0;
-                float[] tf = new float[n];
-                java.util.Arrays.fill(tf, t);
-                NDArray eps = unet.forward(xs, sm.create(tf, new Shape(n)), ctx);
+            ctx = text.forward(sm.create(ids, new Shape(n, l))).toFloatArray();           // [n, L, D]
+        }
+        Shape ctxShape = new Shape(n, l, cfg.model().textDim());
+        for (int k = 0; k < steps; k++) {
+            int t = ts[k];
+            double ab = schedule.alphaBar(t);
+            double abPrev = k + 1 < steps ? schedule.alphaBar(ts[k + 1]) : 1.0;
+            float[] tf = new float[n];
+            java.util.Arrays.fill(tf, t);
+            // one sub-manager per step, so the activations of a step are freed before the next
+            try (NDManager sm = manager.newSubManager()) {
+                unet.params().lendTo(sm);
+                NDArray xs = sm.create(x, new Shape(n, 4, h, h));
+                NDArray eps = unet.forward(xs, sm.create(tf, new Shape(n)), sm.create(ctx, ctxShape));
                 NDArray x0 = xs.sub(eps.mul((float) Math.sqrt(1 - ab))).div((float) Math.sqrt(ab));
-                xs = x0.mul((float) Math.sqrt(abPrev)).add(eps.mul((float) Math.sqrt(1 - abPrev)));
+                x = x0.mul((float) Math.sqrt(abPrev)).add(eps.mul((float) Math.sqrt(1 - abPrev))).toFloatArray();
             }
-            return vae.decode(xs.div(scaling)).clip(-1f, 1f).toFloatArray();
+        }
+        try (NDManager sm = manager.newSubManager()) {
+            vae.params().lendTo(sm);
+            return vae.decode(sm.create(x, new Shape(n, 4, h, h)).div(scaling)).clip(-1f, 1f).toFloatArray();
         }
     }
 

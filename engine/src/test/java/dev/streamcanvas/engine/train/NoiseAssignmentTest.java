@@ -36,6 +36,22 @@ class NoiseAssignmentTest {
     }
 
     @Test
+    void engineCostMatrixAgreesWithTheJavaOne() {
+        SplittableRandom rng = new SplittableRandom(30);
+        int n = 40;
+        int d = 3072;
+        float[] x = SyntheticImages.smoothBatch(n, 3, 32, 32, rng);
+        float[] e = Gaussian.fill(new float[n * d], rng);
+        float[] java = CostMatrix.l2(x, n, e, n, d);
+        try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager("PyTorch")) {
+            float[] eng = CostMatrix.l2OnEngine(x, n, e, n, d, m);
+            for (int i = 0; i < java.length; i++) {
+                assertThat((double) eng[i]).isCloseTo(java[i], within(2e-5 * java[i]));
+            }
+        }
+    }
+
+    @Test
     void nearlyIdenticalRowsGiveZeroNotNaN() {
         float[] a = {1000f, 1000f, 1000f};
         float[] c = CostMatrix.l2(a, 1, a.clone(), 1, 3);
