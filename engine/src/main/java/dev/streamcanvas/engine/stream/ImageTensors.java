@@ -1,8 +1,8 @@
 package dev.streamcanvas.engine.stream;
 
 /**
- * Conversions between ARGB pixels and the models' [3, H, W] tensors in [-1, 1] (no allocation: callers pass the
- * destination arrays).
+ * Conversions between ARGB pixels and the models' [3, H, W] tensors in [-1, 1] (callers pass the destination
+ * arrays; a reduction reuses the caller's {@link Resizer}).
  */
 public final class ImageTensors {
     private ImageTensors() {
@@ -14,6 +14,33 @@ public final class ImageTensors {
      * [3, dstH, dstW] values {@code 2 * c / 255 - 1} at {@code out[off..]}. Same size: an exact copy per pixel.
      */
     public static void toTensor(int[] argb, int srcW, int srcH, int dstW, int dstH, float[] out, int off) {
+        toTensor(argb, srcW, srcH, dstW, dstH, out, off, null);
+    }
+
+    /**
+     * As {@link #toTensor(int[], int, int, int, int, float[], int)}, reusing {@code reuse} when it serves this size
+     * pair. Returns the resizer to keep for the next frame (null when no reduction was needed).
+     */
+    static Resizer toTensor(int[] argb, int srcW, int srcH, int dstW, int dstH, float[] out, int off,
+            Resizer reuse) {
+        if (srcW != dstW || srcH != dstH) {
+            double srcAspect = (double) srcW / srcH;
+            double dstAspect = (double) dstW / dstH;
+            double cropW = srcAspect > dstAspect ? srcH * dstAspect : srcW;
+            double cropH = srcAspect > dstAspect ? srcH : srcW / dstAspect;
+            if (cropW > dstW || cropH > dstH) {
+                Resizer r = reuse != null && reuse.fits(srcW, srcH, dstW, dstH) ? reuse
+                        : new Resizer(srcW, srcH, dstW, dstH);
+                r.apply(argb, out, off);
+                return r;
+            }
+        }
+        enlarge(argb, srcW, srcH, dstW, dstH, out, off);
+        return reuse;
+    }
+
+    /** Same size (an exact copy) or enlarging on both axes (bilinear, half-pixel centres, edges clamped). */
+    private static void enlarge(int[] argb, int srcW, int srcH, int dstW, int dstH, float[] out, int off) {
         int plane = dstW * dstH;
         if (srcW == dstW && srcH == dstH) {
             for (int i = 0; i < plane; i++) {
@@ -33,10 +60,6 @@ public final class ImageTensors {
         double y0 = (srcH - cropH) / 2;
         double sx = cropW / dstW;
         double sy = cropH / dstH;
-        if (sx > 1 || sy > 1) {
-            downscale(argb, srcW, srcH, dstW, dstH, x0, y0, sx, sy, out, off);
-            return;
-        }
         for (int y = 0; y < dstH; y++) {
             double fy = Math.min(Math.max(y0 + (y + 0.5) * sy - 0.5, 0), srcH - 1);
             int ya = (int) fy;
@@ -58,56 +81,6 @@ public final class ImageTensors {
                     float bottom = ((p10 >> shift) & 0xff) * (1 - wx) + ((p11 >> shift) & 0xff) * wx;
                     out[off + c * plane + i] = (top * (1 - wy) + bottom * wy) * (2f / 255f) - 1f;
                 }
-            }
-        }
-    }
-
-    /**
-     * Antialiased resize (PIL's BILINEAR when reducing): output pixel centre {@code c} in source coordinates, a
-     * triangle filter of radius {@code r = max(1, scale)} source pixels, weight {@code 1 - |i + 0.5 - c| / r} on
-     * source pixel i, taps outside the image dropped and the weights renormalised. No allocation.
-     */
-    private static void downscale(int[] argb, int srcW, int srcH, int dstW, int dstH, double x0, double y0,
-            double sx, double sy, float[] out, int off) {
-        int plane = dstW * dstH;
-        double rx = Math.max(1, sx);
-        double ry = Math.max(1, sy);
-        for (int y = 0; y < dstH; y++) {
-            double cy = y0 + (y + 0.5) * sy;
-            int iy0 = Math.max(0, (int) Math.floor(cy - ry));
-            int iy1 = Math.min(srcH - 1, (int) Math.ceil(cy + ry));
-            for (int x = 0; x < dstW; x++) {
-                double cx = x0 + (x + 0.5) * sx;
-                int ix0 = Math.max(0, (int) Math.floor(cx - rx));
-                int ix1 = Math.min(srcW - 1, (int) Math.ceil(cx + rx));
-                double r = 0;
-                double g = 0;
-                double b = 0;
-                double wsum = 0;
-                for (int iy = iy0; iy <= iy1; iy++) {
-                    double wy = 1 - Math.abs(iy + 0.5 - cy) / ry;
-                    if (wy <= 0) {
-                        continue;
-                    }
-                    int row = iy * srcW;
-                    for (int ix = ix0; ix <= ix1; ix++) {
-                        double wx = 1 - Math.abs(ix + 0.5 - cx) / rx;
-                        if (wx <= 0) {
-                            continue;
-                        }
-                        double w = wy * wx;
-                        int p = argb[row + ix];
-                        r += w * ((p >> 16) & 0xff);
-                        g += w * ((p >> 8) & 0xff);
-                        b += w * (p & 0xff);
-                        wsum += w;
-                    }
-                }
-                double k = 2.0 / (255.0 * wsum);
-                int i = y * dstW + x;
-                out[off + i] = (float) (r * k - 1);
-                out[off + plane + i] = (float) (g * k - 1);
-                out[off + 2 * plane + i] = (float) (b * k - 1);
             }
         }
     }

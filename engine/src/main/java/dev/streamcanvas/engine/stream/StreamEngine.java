@@ -96,6 +96,7 @@ public final class StreamEngine implements AutoCloseable {
     private StreamSettings settings;
     private SimilarityFilter filter;
     private float[] image = new float[0]; // [F, 3, H, W] in [-1, 1]
+    private Resizer resizer; // taps of the last input size -> model size reduction, reused while sizes stay
     private float[] latents = new float[0]; // [F, C, h, w] scaled latents
     private float[] decoded = new float[0]; // [F, 3, H, W]
     private int[] argb = new int[0]; // [H * W]
@@ -416,7 +417,8 @@ public final class StreamEngine implements AutoCloseable {
         if (empty) {
             java.util.Arrays.fill(image, collected * plane3, (collected + 1) * plane3, 0f);
         } else {
-            ImageTensors.toTensor(in.pixels(), in.width(), in.height(), width, height, image, collected * plane3);
+            resizer = ImageTensors.toTensor(in.pixels(), in.width(), in.height(), width, height, image,
+                    collected * plane3, resizer);
         }
         // similarity filter (single frames): a skip shows the last output again
         if (frames == 1 && !lastOutputValid) {
