@@ -445,7 +445,7 @@ public final class StreamEngine implements AutoCloseable {
         long t1 = System.nanoTime();
 
         // VAE encode (text-to-image: no encode; slot 0 starts from the bank noise itself)
-        if (empty && frames == 1) {
+        if (empty) {
             java.util.Arrays.fill(latents, 0f);
         } else {
             codec.encode(image, frames, height, width, latents);
@@ -453,7 +453,7 @@ public final class StreamEngine implements AutoCloseable {
         long t2 = System.nanoTime();
 
         // stream-batch UNet + x0 step + roll
-        float[] outLatents = empty && frames == 1 ? pipeline.stepFromNoise() : pipeline.step(latents);
+        float[] outLatents = empty ? pipeline.stepFromNoise() : pipeline.step(latents);
         long t3 = System.nanoTime();
 
         // VAE decode of the oldest slot's estimate

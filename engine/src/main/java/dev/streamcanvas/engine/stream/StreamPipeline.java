@@ -210,7 +210,8 @@ public final class StreamPipeline {
     /**
      * A text-to-image call: slot 0's latent is the bank noise itself ({@code x_t = eps}, as StreamDiffusion's
      * {@code txt2img} and diffusers' LCM pipeline start from {@code randn * init_noise_sigma} with sigma 1), not
-     * {@code b * eps}; on a fresh buffer the later slots start from a zero image latent re-noised to their
+     * {@code b * eps}; each frame of a frame batch takes its own bank row (StreamDiffusion's {@code txt2img} draws
+     * one noise per batch element). On a fresh buffer the later slots start from a zero latent re-noised to their
      * timesteps.
      *
      * @return as {@link #step}
