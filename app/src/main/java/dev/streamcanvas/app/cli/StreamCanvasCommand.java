@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
             BenchCommand.class,
             AssignCommand.class,
             TrainCommand.class,
+            CalibCommand.class,
         })
 public final class StreamCanvasCommand implements Callable<Integer> {
     @Override

@@ -82,7 +82,8 @@ public final class LiveView {
     private void initialize() {
         outputView = new FrameView(outputImage, outputHost);
         // same picture size on both sides: the output's top area is as tall as the input's header and tools
-        outputTop.minHeightProperty().bind(inputPaneController.topArea().heightProperty());
+        outputTop.minHeightProperty().bind(Bindings.when(vm.outputOnlyProperty()).then(0.0)
+                .otherwise(inputPaneController.topArea().heightProperty()));
         statusModel.textProperty().bind(vm.statusModelProperty());
         statusDevice.textProperty().bind(vm.statusDeviceProperty());
         statusResolution.textProperty().bind(vm.statusResolutionProperty());

@@ -18,7 +18,7 @@ import javax.imageio.ImageIO;
 /**
  * Not a test: renders the Train tab after a short real run (tiny model, synthetic shapes) and saves a PNG, for
  * the README figure. Run it on a display (Xvfb):
- * {@code xvfb-run -a java -cp <test classpath> dev.streamcanvas.app.train.TrainTabScreenshot OUT.png}.
+ * {@code xvfb-run -a java -cp <test classpath> dev.streamcanvas.app.train.TrainTabScreenshot OUT.png [WIDTH]}.
  */
 public final class TrainTabScreenshot {
     private TrainTabScreenshot() {
@@ -26,8 +26,8 @@ public final class TrainTabScreenshot {
 
     public static void main(String[] args) throws Exception {
         Path out = Path.of(args.length > 0 ? args[0] : "docs/train/train-tab.png");
-        String theme = args.length > 1 ? Path.of(args[1]).toUri().toString()
-                : TrainView.resource("theme.css").toExternalForm();
+        int width = args.length > 1 ? Integer.parseInt(args[1]) : 660;
+        String theme = TrainView.resource("theme.css").toExternalForm();
         Path work = Files.createTempDirectory("train-tab");
         Path data = Files.createDirectories(work.resolve("shapes"));
         for (int i = 0; i < 48; i++) {
@@ -62,7 +62,7 @@ public final class TrainTabScreenshot {
             vm.evalEveryProperty().set("10");
             vm.sampleEveryProperty().set("40");
             root[0] = TrainView.create(vm);
-            Scene scene = new Scene(root[0], 660, 900);
+            Scene scene = new Scene(root[0], width, 900);
             if (theme != null) {
                 scene.getStylesheets().add(theme);
             }
@@ -71,7 +71,10 @@ public final class TrainTabScreenshot {
             stage.setScene(scene);
             stage.show();
             vm.stateProperty().addListener((o, a, s) -> {
-                if (s == TrainViewModel.State.IDLE && a == TrainViewModel.State.TRAINING) {
+                if (s == TrainViewModel.State.IDLE && !vm.errorProperty().get().isEmpty()) {
+                    System.err.println("the run failed: " + vm.errorProperty().get());
+                    finished.countDown();
+                } else if (s == TrainViewModel.State.IDLE && a == TrainViewModel.State.TRAINING) {
                     vm.export();
                 } else if (s == TrainViewModel.State.IDLE && a == TrainViewModel.State.EXPORTING) {
                     finished.countDown();

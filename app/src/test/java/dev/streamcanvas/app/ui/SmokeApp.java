@@ -33,7 +33,7 @@ import javax.imageio.ImageIO;
  * Arguments: screenshot folder, result file.
  */
 public final class SmokeApp extends Application {
-    private static final double STRENGTH = Double.parseDouble(System.getProperty("smoke.strength", "0.5"));
+    private static final double STRENGTH = Double.parseDouble(System.getenv().getOrDefault("SMOKE_STRENGTH", "0.5"));
     private static Path screenshots;
     private static Path resultFile;
     private final List<String> results = new ArrayList<>();
@@ -73,6 +73,12 @@ public final class SmokeApp extends Application {
                     120, "the start-up model");
             results.add("model=" + onFx(() -> vm.generate().modelProperty().get()));
             results.add("model-error=" + onFx(() -> vm.generate().modelErrorProperty().get()));
+            results.add("tools-menu=" + onFx(() -> {
+                javafx.scene.control.MenuBar bar = (javafx.scene.control.MenuBar) window.stage().getScene().lookup("#menuBar");
+                return bar.getMenus().stream().filter(m -> m.getText().contains("Tools") && m.isVisible())
+                        .flatMap(m -> m.getItems().stream()).map(javafx.scene.control.MenuItem::getText)
+                        .collect(java.util.stream.Collectors.toList());
+            }));
 
             // measurement with the default settings on the moving test pattern
             onFx(() -> {
@@ -120,8 +126,25 @@ public final class SmokeApp extends Application {
             results.add("stroke-changed-output=" + changed);
 
             measure(vm, "1 step no guidance, canvas");
+
+            // this machine has no camera: asking for the webcam must end on the canvas with a message
+            onFx(() -> {
+                vm.noticeProperty().set(null);
+                vm.input().select(SourceKind.WEBCAM);
+                return null;
+            });
+            await(() -> onFx(() -> vm.input().requestedProperty().get() == SourceKind.CANVAS
+                    && vm.input().active() == SourceKind.CANVAS), 30, "the fall-back from the webcam to the canvas");
+            Thread.sleep(300);
+            results.add("webcam-message=" + onFx(() -> vm.noticeProperty().get() != null ? vm.noticeProperty().get()
+                    : vm.input().messageProperty().get()));
             Thread.sleep(1500);
 
+            onFx(() -> {
+                vm.noticeProperty().set(null); // the webcam notice above is not part of the picture
+                return null;
+            });
+            Thread.sleep(300);
             Files.createDirectories(screenshots);
             Path shot = screenshots.resolve("live-window.png");
             WritableImage img = onFx(() -> window.stage().getScene().snapshot(null));
@@ -135,6 +158,13 @@ public final class SmokeApp extends Application {
             Thread.sleep(500);
             WritableImage trainTab = onFx(() -> window.stage().getScene().snapshot(null));
             ImageIO.write(SwingFXUtils.fromFXImage(trainTab, null), "png", screenshots.resolve("train-tab.png").toFile());
+            onFx(() -> {
+                vm.outputOnlyProperty().set(true);
+                return null;
+            });
+            Thread.sleep(700);
+            WritableImage outputOnly = onFx(() -> window.stage().getScene().snapshot(null));
+            ImageIO.write(SwingFXUtils.fromFXImage(outputOnly, null), "png", screenshots.resolve("output-only.png").toFile());
             code = changed ? 0 : 2;
         } catch (Exception | AssertionError e) {
             results.add("error=" + e);

@@ -1,0 +1,276 @@
+package dev.streamcanvas.engine.calib;
+
+import dev.streamcanvas.engine.io.AtomicFiles;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.zip.CRC32;
+import java.util.zip.DataFormatException;
+import java.util.zip.Deflater;
+import java.util.zip.Inflater;
+
+/**
+ * A minimal PNG codec for 8-bit greyscale (class masks) and 8-bit RGB (images, overlays), non-interlaced,
+ * so the engine needs no AWT. Reading also accepts 8-bit palette images (the palette index is returned, as
+ * class masks are often stored) and greyscale with alpha / RGBA (alpha dropped).
+ */
+public final class Png {
+    private static final byte[] SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+
+    private Png() {
+    }
+
+    /** A decoded image: {@code channels} is 1 (grey or palette index) or 3 (RGB); samples row-major. */
+    public record Image(int width, int height, int channels, byte[] samples) {
+    }
+
+    /** Writes an 8-bit greyscale PNG atomically. */
+    public static void writeGray(Path file, int width, int height, byte[] gray) throws IOException {
+        AtomicFiles.write(file, encode(width, height, 1, gray));
+    }
+
+    /** Writes an 8-bit RGB PNG atomically ({@code rgb} holds 3 bytes per pixel). */
+    public static void writeRgb(Path file, int width, int height, byte[] rgb) throws IOException {
+        AtomicFiles.write(file, encode(width, height, 3, rgb));
+    }
+
+    /** Encodes with the "Paeth or sub, whichever is smaller" row filter heuristic. */
+    public static byte[] encode(int width, int height, int channels, byte[] samples) {
+        if (channels != 1 && channels != 3) {
+            throw new IllegalArgumentException("channels must be 1 or 3, got " + channels);
+        }
+        int stride = width * channels;
+        if (samples.length != stride * height) {
+            throw new IllegalArgumentException("image " + width + "x" + height + "x" + channels + " needs "
+                    + stride * height + " bytes, got " + samples.length);
+        }
+        byte[] raw = new byte[(stride + 1) * height];
+        byte[] cand = new byte[stride];
+        for (int y = 0; y < height; y++) {
+            long bestCost = Long.MAX_VALUE;
+            for (int type = 0; type <= 4; type++) {
+                long cost = 0;
+                for (int i = 0; i < stride; i++) {
+                    int x = samples[y * stride + i] & 0xff;
+                    int a = i >= channels ? samples[y * stride + i - channels] & 0xff : 0;
+                    int b = y > 0 ? samples[(y - 1) * stride + i] & 0xff : 0;
+                    int c = y > 0 && i >= channels ? samples[(y - 1) * stride + i - channels] & 0xff : 0;
+                    int pred = switch (type) {
+                        case 0 -> 0;
+                        case 1 -> a;
+                        case 2 -> b;
+                        case 3 -> (a + b) >>> 1;
+                        default -> paeth(a, b, c);
+                    };
+                    byte r = (byte) (x - pred);
+                    cand[i] = r;
+                    cost += Math.abs((int) r);
+                }
+                if (cost < bestCost) {
+                    bestCost = cost;
+                    raw[y * (stride + 1)] = (byte) type;
+                    System.arraycopy(cand, 0, raw, y * (stride + 1) + 1, stride);
+                }
+            }
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length / 4 + 64);
+        out.writeBytes(SIGNATURE);
+        ByteBuffer ihdr = ByteBuffer.allocate(13);
+        ihdr.putInt(width).putInt(height).put((byte) 8).put((byte) (channels == 1 ? 0 : 2))
+                .put((byte) 0).put((byte) 0).put((byte) 0);
+        chunk(out, "IHDR", ihdr.array());
+        Deflater deflater = new Deflater(6);
+        try {
+            deflater.setInput(raw);
+            deflater.finish();
+            ByteArrayOutputStream z = new ByteArrayOutputStream(raw.length / 4 + 64);
+            byte[] buf = new byte[65536];
+            while (!deflater.finished()) {
+                int n = deflater.deflate(buf);
+                z.write(buf, 0, n);
+            }
+            chunk(out, "IDAT", z.toByteArray());
+        } finally {
+            deflater.end();
+        }
+        chunk(out, "IEND", new byte[0]);
+        return out.toByteArray();
+    }
+
+    private static void chunk(ByteArrayOutputStream out, String type, byte[] data) {
+        byte[] t = type.getBytes(StandardCharsets.US_ASCII);
+        out.writeBytes(ByteBuffer.allocate(4).putInt(data.length).array());
+        out.writeBytes(t);
+        out.writeBytes(data);
+        CRC32 crc = new CRC32();
+        crc.update(t);
+        crc.update(data);
+        out.writeBytes(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+    }
+
+    private static int paeth(int a, int b, int c) {
+        int p = a + b - c;
+        int pa = Math.abs(p - a);
+        int pb = Math.abs(p - b);
+        int pc = Math.abs(p - c);
+        return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+    }
+
+    /** Reads a PNG file; the message of a failure names the file. */
+    public static Image read(Path file) throws IOException {
+        byte[] all;
+        try {
+            all = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new IOException(file + ": file not found", e);
+        }
+        try {
+            return decode(all);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Decodes PNG bytes; throws {@link IllegalArgumentException} for an unsupported or broken file. */
+    public static Image decode(byte[] all) {
+        if (all.length < 8 || !java.util.Arrays.equals(java.util.Arrays.copyOf(all, 8), SIGNATURE)) {
+            throw new IllegalArgumentException("not a PNG file (bad signature)");
+        }
+        ByteBuffer bb = ByteBuffer.wrap(all);
+        bb.position(8);
+        int width = -1;
+        int height = -1;
+        int colorType = -1;
+        byte[] palette = null;
+        ByteArrayOutputStream idat = new ByteArrayOutputStream();
+        while (bb.remaining() >= 12) {
+            int len = bb.getInt();
+            byte[] t = new byte[4];
+            bb.get(t);
+            String type = new String(t, StandardCharsets.US_ASCII);
+            if (len < 0 || len > bb.remaining() - 4) {
+                throw new IllegalArgumentException("truncated chunk " + type);
+            }
+            byte[] data = new byte[len];
+            bb.get(data);
+            int crcStored = bb.getInt();
+            CRC32 crc = new CRC32();
+            crc.update(t);
+            crc.update(data);
+            if ((int) crc.getValue() != crcStored) {
+                throw new IllegalArgumentException("CRC mismatch in chunk " + type);
+            }
+            switch (type) {
+                case "IHDR" -> {
+                    ByteBuffer h = ByteBuffer.wrap(data);
+                    width = h.getInt();
+                    height = h.getInt();
+                    int depth = data[8] & 0xff;
+                    colorType = data[9] & 0xff;
+                    int interlace = data[12] & 0xff;
+                    if (depth != 8) {
+                        throw new IllegalArgumentException("bit depth " + depth + " is not supported (expected 8)");
+                    }
+                    if (colorType == 4 || colorType == 6 || colorType == 0 || colorType == 2 || colorType == 3) {
+                        // supported
+                    } else {
+                        throw new IllegalArgumentException("colour type " + colorType + " is not supported");
+                    }
+                    if (interlace != 0) {
+                        throw new IllegalArgumentException("interlaced PNGs are not supported");
+                    }
+                    if (width <= 0 || height <= 0 || (long) width * height > 100_000_000L) {
+                        throw new IllegalArgumentException("bad image size " + width + "x" + height);
+                    }
+                }
+                case "PLTE" -> palette = data;
+                case "IDAT" -> idat.writeBytes(data);
+                default -> {
+                    // ancillary chunks are ignored
+                }
+            }
+            if (type.equals("IEND")) {
+                break;
+            }
+        }
+        if (width < 0) {
+            throw new IllegalArgumentException("missing IHDR chunk");
+        }
+        int bpp = switch (colorType) {
+            case 0, 3 -> 1;
+            case 4 -> 2;
+            case 2 -> 3;
+            default -> 4;
+        };
+        int stride = width * bpp;
+        byte[] raw = new byte[(stride + 1) * height];
+        Inflater inflater = new Inflater();
+        try {
+            inflater.setInput(idat.toByteArray());
+            int off = 0;
+            while (off < raw.length) {
+                int n = inflater.inflate(raw, off, raw.length - off);
+                if (n == 0 && (inflater.finished() || inflater.needsInput() || inflater.needsDictionary())) {
+                    break;
+                }
+                off += n;
+            }
+            if (off < raw.length) {
+                throw new IllegalArgumentException("image data is truncated (" + off + " of " + raw.length + " bytes)");
+            }
+        } catch (DataFormatException e) {
+            throw new IllegalArgumentException("corrupt image data: " + e.getMessage(), e);
+        } finally {
+            inflater.end();
+        }
+        byte[] px = new byte[stride * height];
+        for (int y = 0; y < height; y++) {
+            int type = raw[y * (stride + 1)] & 0xff;
+            for (int i = 0; i < stride; i++) {
+                int x = raw[y * (stride + 1) + 1 + i] & 0xff;
+                int a = i >= bpp ? px[y * stride + i - bpp] & 0xff : 0;
+                int b = y > 0 ? px[(y - 1) * stride + i] & 0xff : 0;
+                int c = y > 0 && i >= bpp ? px[(y - 1) * stride + i - bpp] & 0xff : 0;
+                int pred = switch (type) {
+                    case 0 -> 0;
+                    case 1 -> a;
+                    case 2 -> b;
+                    case 3 -> (a + b) >>> 1;
+                    case 4 -> paeth(a, b, c);
+                    default -> throw new IllegalArgumentException("bad row filter " + type + " in row " + y);
+                };
+                px[y * stride + i] = (byte) (x + pred);
+            }
+        }
+        int n = width * height;
+        switch (colorType) {
+            case 0, 3 -> {
+                if (colorType == 3 && palette == null) {
+                    throw new IllegalArgumentException("palette image without a PLTE chunk");
+                }
+                return new Image(width, height, 1, px);
+            }
+            case 2 -> {
+                return new Image(width, height, 3, px);
+            }
+            case 4 -> {
+                byte[] g = new byte[n];
+                for (int i = 0; i < n; i++) {
+                    g[i] = px[2 * i];
+                }
+                return new Image(width, height, 1, g);
+            }
+            default -> {
+                byte[] rgb = new byte[3 * n];
+                for (int i = 0; i < n; i++) {
+                    System.arraycopy(px, 4 * i, rgb, 3 * i, 3);
+                }
+                return new Image(width, height, 3, rgb);
+            }
+        }
+    }
+}
