@@ -558,6 +558,7 @@ public final class TrainViewModel {
         private final int stride;
         private double lossSum;
         private double msSum;
+        private boolean diverged;
         private int n;
 
         Listener(Run run, Plan plan) {
@@ -594,10 +595,19 @@ public final class TrainViewModel {
             if (stage != Stage.UNET) {
                 return;
             }
+            if (!Double.isFinite(loss)) {
+                // NaN/Inf would also break the chart's axis range: leave the points out and say what happened
+                if (!diverged) {
+                    diverged = true;
+                    post(() -> error.set(String.format(Locale.ROOT, "The %s run diverged at step %d (loss is %s); "
+                            + "try a lower learning rate.", run.toString().toLowerCase(Locale.ROOT), step, loss)));
+                }
+                return;
+            }
             lossSum += loss;
             msSum += ms;
             n++;
-            if (n == stride || step == total) {
+            if (n > 0 && (n == stride || step == total)) {
                 double l = lossSum / n;
                 double m = msSum / n;
                 lossSum = 0;

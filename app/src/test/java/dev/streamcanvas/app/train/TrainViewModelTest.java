@@ -293,6 +293,50 @@ class TrainViewModelTest {
     }
 
     @Test
+    void aDivergedRunIsReportedAndItsNaNLossesStayOffTheChart() throws Exception {
+        TrainBackend engine = TrainBackend.engine();
+        // the engine, except that the immiscible run reports a NaN loss from step 2 on
+        TrainBackend diverging = new TrainBackend() {
+            @Override
+            public dev.streamcanvas.engine.train.ImageFolder loadDataset(Path d, int size,
+                    dev.streamcanvas.engine.train.ImageFolder.LoadProgress p) throws java.io.IOException {
+                return engine.loadDataset(d, size, p);
+            }
+
+            @Override
+            public dev.streamcanvas.engine.train.Trainer newTrainer(dev.streamcanvas.engine.train.TrainConfig cfg,
+                    dev.streamcanvas.engine.train.ImageFolder data, dev.streamcanvas.engine.train.TrainListener l)
+                    throws java.io.IOException {
+                if (cfg.assignment() == dev.streamcanvas.engine.train.TrainConfig.Assignment.NONE) {
+                    return engine.newTrainer(cfg, data, l);
+                }
+                return engine.newTrainer(cfg, data, new dev.streamcanvas.engine.train.TrainListener() {
+                    @Override
+                    public void onStep(Stage stage, int step, int total, double loss, double ms, double sps) {
+                        l.onStep(stage, step, total, step >= 2 ? Double.NaN : loss, ms, sps);
+                    }
+                });
+            }
+
+            @Override
+            public void export(dev.streamcanvas.engine.train.Trainer t, Path d) throws java.io.IOException {
+                engine.export(t, d);
+            }
+        };
+        TrainViewModel vm = new TrainViewModel(new InlineTaskRunner(), diverging, null, dir.resolve("runs"));
+        vm.modelPresetProperty().set(vm.modelPresets().get(2));
+        vm.stepsProperty().set("3");
+        vm.vaeStepsProperty().set("2");
+        vm.batchProperty().set("4");
+        vm.chooseDataset(dataset(12));
+        vm.start();
+        assertThat(vm.errorProperty().get()).isEqualTo("The immiscible run diverged at step 2 (loss is NaN); try a lower learning rate.");
+        assertThat(xs(vm.trainLossSeries().get(1))).containsExactly(1);
+        assertThat(xs(vm.trainLossSeries().get(0))).containsExactly(1, 2, 3);
+        vm.dispose();
+    }
+
+    @Test
     void aBadFieldIsNamedAndNothingStarts() throws Exception {
         TrainViewModel vm = tinyVm(new InlineTaskRunner(), null, 2);
         vm.chooseDataset(dataset(6));
