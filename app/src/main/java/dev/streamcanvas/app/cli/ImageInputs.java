@@ -1,6 +1,8 @@
 package dev.streamcanvas.app.cli;
 
+import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
+import java.awt.image.Raster;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,7 +54,32 @@ final class ImageInputs {
         }
         int w = img.getWidth();
         int h = img.getHeight();
-        int[] px = img.getRGB(0, 0, w, h, null, 0, w);
+        int[] px = isGray(img) ? grayPixels(img) : img.getRGB(0, 0, w, h, null, 0, w);
         return new Image(file, px, w, h);
+    }
+
+    /** Gray (or gray + alpha) images: Java treats their gray as linear and getRGB would brighten it. */
+    private static boolean isGray(BufferedImage img) {
+        return img.getColorModel().getColorSpace().getType() == ColorSpace.TYPE_GRAY
+                && img.getRaster().getNumBands() <= 2;
+    }
+
+    /** The stored gray values scaled to 8 bits and replicated into R, G, B (as PIL's convert("RGB")), opaque. */
+    private static int[] grayPixels(BufferedImage img) {
+        int w = img.getWidth();
+        int h = img.getHeight();
+        Raster r = img.getRaster();
+        int bits = img.getColorModel().getComponentSize(0);
+        double max = (1L << bits) - 1;
+        int[] row = new int[w];
+        int[] px = new int[w * h];
+        for (int y = 0; y < h; y++) {
+            r.getSamples(0, y, w, 1, 0, row);
+            for (int x = 0; x < w; x++) {
+                int v = (int) Math.round(row[x] * 255.0 / max);
+                px[y * w + x] = 0xff000000 | v << 16 | v << 8 | v;
+            }
+        }
+        return px;
     }
 }

@@ -1,5 +1,6 @@
 package dev.streamcanvas.app.ui;
 
+import dev.streamcanvas.app.calib.CalibResultsView;
 import dev.streamcanvas.app.concurrent.FxTaskRunner;
 import dev.streamcanvas.app.generate.GenerateView;
 import dev.streamcanvas.app.input.DefaultSourceFactory;
@@ -25,7 +26,9 @@ import javafx.application.Platform;
 import javafx.fxml.FXMLLoader;
 import javafx.scene.Parent;
 import javafx.scene.Scene;
+import javafx.scene.control.MenuItem;
 import javafx.scene.image.Image;
+import javafx.stage.DirectoryChooser;
 import javafx.stage.Stage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -111,6 +114,7 @@ public final class MainWindow {
             window.close();
         });
         liveView[0].attach(scene);
+        liveView[0].addTool(calibrationResultsItem(stage));
         stage.show();
         if (loaded.notice() != null) {
             vm.noticeProperty().set(loaded.notice());
@@ -118,6 +122,20 @@ public final class MainWindow {
         vm.start(settings.source);
         LOG.info("window open; settings in {}, data in {}", paths.configDir(), paths.dataDir());
         return window;
+    }
+
+    /** Tools → Camera–LIDAR calibration results…: a result folder of {@code streamcanvas calib solve}. */
+    private static MenuItem calibrationResultsItem(Stage stage) {
+        MenuItem item = new MenuItem("Camera–LIDAR calibration results…");
+        item.setOnAction(e -> {
+            DirectoryChooser chooser = new DirectoryChooser();
+            chooser.setTitle("Choose a calibration result folder (written by streamcanvas calib solve, with result.json)");
+            java.io.File dir = chooser.showDialog(stage);
+            if (dir != null) {
+                CalibResultsView.show(stage, dir.toPath());
+            }
+        });
+        return item;
     }
 
     static URL resource(String name) {

@@ -73,6 +73,12 @@ public final class SmokeApp extends Application {
                     120, "the start-up model");
             results.add("model=" + onFx(() -> vm.generate().modelProperty().get()));
             results.add("model-error=" + onFx(() -> vm.generate().modelErrorProperty().get()));
+            results.add("tools-menu=" + onFx(() -> {
+                javafx.scene.control.MenuBar bar = (javafx.scene.control.MenuBar) window.stage().getScene().lookup("#menuBar");
+                return bar.getMenus().stream().filter(m -> m.getText().contains("Tools") && m.isVisible())
+                        .flatMap(m -> m.getItems().stream()).map(javafx.scene.control.MenuItem::getText)
+                        .collect(java.util.stream.Collectors.toList());
+            }));
 
             // measurement with the default settings on the moving test pattern
             onFx(() -> {

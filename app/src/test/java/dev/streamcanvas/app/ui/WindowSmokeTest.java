@@ -82,7 +82,8 @@ class WindowSmokeTest {
         System.out.println(resultText);
         System.out.println(logText);
         assertThat(ended).as("app ended within 180 s; log:%n%s", logText).isTrue();
-        assertThat(resultText).as("log:%n%s", logText).contains("stroke-changed-output=true").contains("exit=0");
+        assertThat(resultText).as("log:%n%s", logText).contains("stroke-changed-output=true").contains("exit=0")
+                .contains("tools-menu=[Camera–LIDAR calibration results…]");
         assertThat(app.exitValue()).as("exit code; log:%n%s", logText).isZero();
         assertThat(logText).contains("first output frame displayed").contains("closed: input, engine and recorder stopped");
 

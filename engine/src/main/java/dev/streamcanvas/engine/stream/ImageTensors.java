@@ -1,18 +1,46 @@
 package dev.streamcanvas.engine.stream;
 
 /**
- * Conversions between ARGB pixels and the models' [3, H, W] tensors in [-1, 1] (no allocation: callers pass the
- * destination arrays).
+ * Conversions between ARGB pixels and the models' [3, H, W] tensors in [-1, 1] (callers pass the destination
+ * arrays; a reduction reuses the caller's {@link Resizer}).
  */
 public final class ImageTensors {
     private ImageTensors() {
     }
 
     /**
-     * Centre-crops {@code argb} (srcW x srcH) to the aspect of dstW x dstH, resizes bilinearly and writes
+     * Centre-crops {@code argb} (srcW x srcH) to the aspect of dstW x dstH, resizes (bilinear when enlarging,
+     * antialiased triangle filter over the footprint when reducing, as PIL's BILINEAR) and writes
      * [3, dstH, dstW] values {@code 2 * c / 255 - 1} at {@code out[off..]}. Same size: an exact copy per pixel.
      */
     public static void toTensor(int[] argb, int srcW, int srcH, int dstW, int dstH, float[] out, int off) {
+        toTensor(argb, srcW, srcH, dstW, dstH, out, off, null);
+    }
+
+    /**
+     * As {@link #toTensor(int[], int, int, int, int, float[], int)}, reusing {@code reuse} when it serves this size
+     * pair. Returns the resizer to keep for the next frame (null when no reduction was needed).
+     */
+    static Resizer toTensor(int[] argb, int srcW, int srcH, int dstW, int dstH, float[] out, int off,
+            Resizer reuse) {
+        if (srcW != dstW || srcH != dstH) {
+            double srcAspect = (double) srcW / srcH;
+            double dstAspect = (double) dstW / dstH;
+            double cropW = srcAspect > dstAspect ? srcH * dstAspect : srcW;
+            double cropH = srcAspect > dstAspect ? srcH : srcW / dstAspect;
+            if (cropW > dstW || cropH > dstH) {
+                Resizer r = reuse != null && reuse.fits(srcW, srcH, dstW, dstH) ? reuse
+                        : new Resizer(srcW, srcH, dstW, dstH);
+                r.apply(argb, out, off);
+                return r;
+            }
+        }
+        enlarge(argb, srcW, srcH, dstW, dstH, out, off);
+        return reuse;
+    }
+
+    /** Same size (an exact copy) or enlarging on both axes (bilinear, half-pixel centres, edges clamped). */
+    private static void enlarge(int[] argb, int srcW, int srcH, int dstW, int dstH, float[] out, int off) {
         int plane = dstW * dstH;
         if (srcW == dstW && srcH == dstH) {
             for (int i = 0; i < plane; i++) {

@@ -96,6 +96,7 @@ public final class StreamEngine implements AutoCloseable {
     private StreamSettings settings;
     private SimilarityFilter filter;
     private float[] image = new float[0]; // [F, 3, H, W] in [-1, 1]
+    private Resizer resizer; // taps of the last input size -> model size reduction, reused while sizes stay
     private float[] latents = new float[0]; // [F, C, h, w] scaled latents
     private float[] decoded = new float[0]; // [F, 3, H, W]
     private int[] argb = new int[0]; // [H * W]
@@ -416,7 +417,8 @@ public final class StreamEngine implements AutoCloseable {
         if (empty) {
             java.util.Arrays.fill(image, collected * plane3, (collected + 1) * plane3, 0f);
         } else {
-            ImageTensors.toTensor(in.pixels(), in.width(), in.height(), width, height, image, collected * plane3);
+            resizer = ImageTensors.toTensor(in.pixels(), in.width(), in.height(), width, height, image,
+                    collected * plane3, resizer);
         }
         // similarity filter (single frames): a skip shows the last output again
         if (frames == 1 && !lastOutputValid) {
@@ -442,8 +444,8 @@ public final class StreamEngine implements AutoCloseable {
         collected = 0;
         long t1 = System.nanoTime();
 
-        // VAE encode (text-to-image: a zero latent, so slot 0 is pure noise at t = 999)
-        if (empty && frames == 1) {
+        // VAE encode (text-to-image: no encode; slot 0 starts from the bank noise itself)
+        if (empty) {
             java.util.Arrays.fill(latents, 0f);
         } else {
             codec.encode(image, frames, height, width, latents);
@@ -451,7 +453,7 @@ public final class StreamEngine implements AutoCloseable {
         long t2 = System.nanoTime();
 
         // stream-batch UNet + x0 step + roll
-        float[] outLatents = pipeline.step(latents);
+        float[] outLatents = empty ? pipeline.stepFromNoise() : pipeline.step(latents);
         long t3 = System.nanoTime();
 
         // VAE decode of the oldest slot's estimate

@@ -46,6 +46,8 @@ public final class StreamPipeline {
     private float[] x0Batch; // [n*F, C, h, w]
     private float[] scratch; // [n*F, C, h, w]
     private float[] out; // [F, C, h, w]
+    private float[] zeros; // [F, C, h, w] the (zero) input of a text-to-image call
+    private boolean fromNoise; // this call starts slot 0 from the bank noise itself
     private long calls;
 
     /**
@@ -110,6 +112,7 @@ public final class StreamPipeline {
             x0Batch = new float[rows * e];
             scratch = new float[rows * e];
             out = new float[frames * e];
+            zeros = new float[frames * e];
             bufferValid = false;
         }
         if (scheduleChanged) {
@@ -204,6 +207,42 @@ public final class StreamPipeline {
         return settings.denoisingBatch() ? stepBatched(x0In) : stepSequential(x0In);
     }
 
+    /**
+     * A text-to-image call: slot 0's latent is the bank noise itself ({@code x_t = eps}, as StreamDiffusion's
+     * {@code txt2img} and diffusers' LCM pipeline start from {@code randn * init_noise_sigma} with sigma 1), not
+     * {@code b * eps}; each frame of a frame batch takes its own bank row (StreamDiffusion's {@code txt2img} draws
+     * one noise per batch element). On a fresh buffer the later slots start from a zero latent re-noised to their
+     * timesteps.
+     *
+     * @return as {@link #step}
+     */
+    public float[] stepFromNoise() {
+        if (settings == null) {
+            throw new IllegalStateException("configure() before stepFromNoise()");
+        }
+        fromNoise = true;
+        try {
+            return step(zeros);
+        } finally {
+            fromNoise = false;
+        }
+    }
+
+    /**
+     * Slot 0's x_t: the input noised to the first timestep, or the bank noise itself for text-to-image. Every frame
+     * of a frame batch is noised with the first bank row (StreamDiffusion's {@code encode_image} adds
+     * {@code init_noise[0]} to the whole batch), so consecutive output frames share their noise.
+     */
+    private void firstSlot(float[] x0In, int fe) {
+        if (fromNoise) {
+            System.arraycopy(noise, 0, xBatch, 0, fe);
+        } else {
+            for (int f = 0; f < frames; f++) {
+                StepMath.addNoise(x0In, f * e, noise, 0, coeff[0].a(), coeff[0].b(), xBatch, f * e, e);
+            }
+        }
+    }
+
     private float[] stepBatched(float[] x0In) {
         int fe = frames * e;
         int rows = n * frames;
@@ -216,7 +255,7 @@ public final class StreamPipeline {
             bufferValid = true;
         }
         // 2. slot 0 = the new frame noised to the first timestep; slots 1..n-1 = the buffer
-        StepMath.addNoise(x0In, 0, noise, 0, coeff[0].a(), coeff[0].b(), xBatch, 0, fe);
+        firstSlot(x0In, fe);
         System.arraycopy(buffer, 0, xBatch, fe, (n - 1) * fe);
         // 3. stock noise moves one slot along with its latent; slot 0 starts from the bank
         if (n > 1) {
@@ -252,7 +291,7 @@ public final class StreamPipeline {
         if (n > 1) {
             System.arraycopy(noise, 0, stock, 0, fe);
         }
-        StepMath.addNoise(x0In, 0, noise, 0, coeff[0].a(), coeff[0].b(), xBatch, 0, fe);
+        firstSlot(x0In, fe);
         for (int i = 0; i < n; i++) {
             denoiseSequential(i, slotCall(i));
             StepMath.x0(xBatch, 0, eps, i * fe, coeff[i], x0Batch, i * fe, fe);
@@ -345,6 +384,10 @@ public final class StreamPipeline {
                 System.arraycopy(unetOut, off, eps, base, re);
                 break;
             case FULL:
+                if (!guides(gamma)) {
+                    System.arraycopy(unetOut, off, eps, base, re);
+                    break;
+                }
                 StepMath.guide(unetOut, 0, unetOut, off, gamma, eps, base, re);
                 break;
             case INITIALIZE:
@@ -360,8 +403,21 @@ public final class StreamPipeline {
         }
     }
 
-    /** u = delta * stock; eps = u + gamma * (c - u). */
+    /**
+     * Whether {@code gamma} guides at all: like StreamDiffusion's {@code unet_step} and diffusers'
+     * {@code do_classifier_free_guidance}, a scale at or below 1 uses the text prediction alone (the negative
+     * pass and the stock noise are still computed, so raising gamma later needs no restart).
+     */
+    static boolean guides(float gamma) {
+        return gamma > 1f;
+    }
+
+    /** u = delta * stock; eps = u + gamma * (c - u); eps = c when gamma does not guide. */
     private void selfGuide(int off, int re, int base, float gamma) {
+        if (!guides(gamma)) {
+            System.arraycopy(unetOut, off, eps, base, re);
+            return;
+        }
         float delta = settings.delta();
         for (int k = 0; k < re; k++) {
             float u = delta * stock[base + k];

@@ -16,7 +16,7 @@ import java.util.Objects;
  * @param slots            stream slots n (denoising steps), 1..8, used with {@code strength}
  * @param tIndices         explicit t_index list (ascending, each 0..49); empty = derive from strength
  * @param guidance         guidance mode
- * @param gamma            guidance scale, eps = u + gamma * (c - u)
+ * @param gamma            guidance scale, eps = u + gamma * (c - u) when gamma > 1, else eps = c (as StreamDiffusion)
  * @param delta            scale of the stock noise used as negative by SELF / INITIALIZE
  * @param filter           similarity filter
  * @param width            model input width in pixels (multiple of 8)

@@ -4,8 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Maps the user's strength knob to a t_index list over the 50 LCM steps (DESIGN §4): the first index is about
- * {@code 50 * (1 - strength)}, the remaining slots spread evenly toward index 45, strictly ascending.
+ * Maps the user's strength knob to a t_index list over the 50 LCM steps (DESIGN §4): the first index is
+ * {@code 50 - floor(50 * strength)} (where diffusers' img2img starts for that strength), capped so every slot fits
+ * below 50; the remaining slots spread evenly toward index 45, strictly ascending.
  */
 public final class TIndexMapping {
     /** Number of LCM steps the t_index values refer to. */
@@ -27,7 +28,8 @@ public final class TIndexMapping {
         if (slots < 1 || slots > StreamSettings.MAX_SLOTS) {
             throw new IllegalArgumentException("slots must be in [1, " + StreamSettings.MAX_SLOTS + "], got " + slots);
         }
-        int first = (int) Math.round(LCM_STEPS * (1 - strength));
+        // diffusers' img2img start (get_timesteps; LCMScheduler.set_timesteps with strength): 50 - int(50 * s)
+        int first = LCM_STEPS - (int) (LCM_STEPS * strength);
         first = Math.min(first, LCM_STEPS - slots); // room for the remaining slots, all < 50
         List<Integer> list = new ArrayList<>(slots);
         list.add(first);

@@ -22,10 +22,18 @@ import java.util.regex.Pattern;
  * The CLIP byte-level BPE tokenizer, read from a diffusers {@code tokenizer/} folder ({@code vocab.json},
  * {@code merges.txt}, optionally {@code tokenizer_config.json} / {@code special_tokens_map.json}).
  *
- * <p>Text is NFC-normalised, whitespace-collapsed and lower-cased, split by the CLIP rule (the contractions
+ * <p>Text is NFC-normalised, whitespace-collapsed (Unicode spaces included) and lower-cased, split by the CLIP rule (the contractions
  * 's 't 're 've 'm 'll 'd, runs of letters, single digits, runs of other non-space characters), each piece
  * mapped to GPT-2 byte-level symbols with {@code </w>} on its last symbol and merged by rank. The result is
  * {@code [BOS, tokens..., EOS, pad...]} of the model length; an over-long prompt is cut keeping EOS last.
+ *
+ * <p>Agrees with HF {@code CLIPTokenizerFast} (normalizer NFC, {@code \s+} -> space, lowercase; the CLIP split
+ * regex; byte-level BPE with {@code </w>}; unknown symbols -> {@code <|endoftext|>}) and with the slow
+ * {@code CLIPTokenizer} when ftfy is installed, for ordinary text. Known differences from the slow tokenizer:
+ * it runs {@code ftfy.fix_text} and {@code html.unescape} ({@code "&amp;"} becomes {@code "&"} there, stays here);
+ * without ftfy it instead deletes control characters and puts spaces around CJK ideographs (splitting a CJK run
+ * into one piece per character). The slow tokenizer also reads merges.txt from its second line whatever the first
+ * says; here only a {@code #version} header line is skipped.
  *
  * <p>Not thread-safe (it caches the BPE of each word).
  */
@@ -38,7 +46,11 @@ public final class ClipTokenizer {
     private static final Pattern SPLIT = Pattern.compile(
             "<\\|startoftext\\|>|<\\|endoftext\\|>|'s|'t|'re|'ve|'m|'ll|'d|\\p{L}+|\\p{N}|[^\\s\\p{L}\\p{N}]+",
             Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
-    private static final Pattern SPACES = Pattern.compile("\\s+");
+    /**
+     * Whitespace as Python's {@code re} {@code \s} sees it in HF's {@code whitespace_clean} (str.isspace: Unicode
+     * White_Space plus the separators U+001C..U+001F); Java's plain {@code \s} is ASCII only.
+     */
+    private static final Pattern SPACES = Pattern.compile("[\\p{IsWhite_Space}\\x{1c}-\\x{1f}]+");
     private static final String[] BYTE_SYMBOLS = byteSymbols();
     private static final int CACHE_LIMIT = 10_000;
 

@@ -85,4 +85,15 @@ class NoiseScheduleTest {
         assertThatThrownBy(() -> NoiseSchedule.fromConfig(cfg)).isInstanceOf(IOException.class)
                 .hasMessageContaining("scheduler_config.json").hasMessageContaining("squaredcos_cap_v2");
     }
+
+    @Test
+    void refusesVPredictionModelsNamingTheFileAndTheValue(@TempDir Path dir) throws IOException {
+        Path cfg = dir.resolve("scheduler_config.json");
+        Files.writeString(cfg, "{\"_class_name\":\"EulerDiscreteScheduler\",\"prediction_type\":\"v_prediction\"}");
+        assertThatThrownBy(() -> NoiseSchedule.fromConfig(cfg)).isInstanceOf(IOException.class)
+                .hasMessageContaining("scheduler_config.json").hasMessageContaining("v_prediction")
+                .hasMessageContaining("expected epsilon");
+        Files.writeString(cfg, "{\"prediction_type\":\"epsilon\"}");
+        assertThat(NoiseSchedule.fromConfig(cfg).trainTimesteps()).isEqualTo(1000);
+    }
 }

@@ -59,6 +59,71 @@ class FrameExchangeTest {
         }
     }
 
+    /**
+     * Downscaling filters over the whole footprint (a triangle of one output pixel's width, as PIL's antialiased
+     * BILINEAR resize the diffusers image processor relies on) instead of sampling two source pixels: thin lines
+     * neither vanish nor flicker. 12 -> 3 columns, white on every 4th column: the centre output pixel sees weights
+     * 1/8, 3/8, 5/8, 7/8, 7/8, 5/8, 3/8, 1/8 (sum 4) on columns 2..9, white at 4 (5/8) and 8 (3/8): brightness 1/4.
+     */
+    @Test
+    void downscalingAveragesTheFootprintInsteadOfSkippingPixels() {
+        int[] px = new int[12 * 12];
+        for (int y = 0; y < 12; y++) {
+            for (int x = 0; x < 12; x++) {
+                px[y * 12 + x] = x % 4 == 0 ? 0xffffffff : 0xff000000;
+            }
+        }
+        float[] t = new float[3 * 3 * 3];
+        ImageTensors.toTensor(px, 12, 12, 3, 3, t, 0);
+        for (int c = 0; c < 3; c++) {
+            for (int y = 0; y < 3; y++) {
+                assertThat(t[c * 9 + y * 3 + 1]).as("channel %d row %d", c, y).isCloseTo(2 * 0.25f - 1, within(1e-6f));
+            }
+        }
+    }
+
+    /**
+     * The separable, reused reduction equals the direct 2-D sum of triangle weights over the centre crop (37x23 ->
+     * 10x10: crop 23x23, scale 2.3), for a fresh and a reused resizer.
+     */
+    @Test
+    void reductionMatchesTheDirectTwoDimensionalFilterSum() {
+        int sw = 37;
+        int sh = 23;
+        int[] px = new int[sw * sh];
+        java.util.Random r = new java.util.Random(5);
+        for (int i = 0; i < px.length; i++) {
+            px[i] = 0xff000000 | r.nextInt(0x1000000);
+        }
+        float[] first = new float[3 * 100];
+        Resizer rs = ImageTensors.toTensor(px, sw, sh, 10, 10, first, 0, null);
+        float[] again = new float[3 * 100];
+        assertThat(ImageTensors.toTensor(px, sw, sh, 10, 10, again, 0, rs)).isSameAs(rs);
+        assertThat(again).containsExactly(first);
+        double s = 23.0 / 10;
+        double x0 = (37 - 23) / 2.0;
+        for (int c = 0; c < 3; c++) {
+            for (int y = 0; y < 10; y++) {
+                for (int x = 0; x < 10; x++) {
+                    double cx = x0 + (x + 0.5) * s;
+                    double cy = (y + 0.5) * s;
+                    double acc = 0;
+                    double wsum = 0;
+                    for (int iy = 0; iy < sh; iy++) {
+                        for (int ix = 0; ix < sw; ix++) {
+                            double w = Math.max(0, 1 - Math.abs(iy + 0.5 - cy) / s)
+                                    * Math.max(0, 1 - Math.abs(ix + 0.5 - cx) / s);
+                            acc += w * ((px[iy * sw + ix] >> (16 - 8 * c)) & 0xff);
+                            wsum += w;
+                        }
+                    }
+                    assertThat((double) first[c * 100 + y * 10 + x]).as("c %d y %d x %d", c, y, x)
+                            .isCloseTo(acc / wsum * 2 / 255 - 1, within(1e-5));
+                }
+            }
+        }
+    }
+
     @Test
     void cosineSimilarityAndSkipProbability() {
         assertThat(SimilarityFilter.cosine(new float[] {1, 0}, new float[] {1, 1}, 2))

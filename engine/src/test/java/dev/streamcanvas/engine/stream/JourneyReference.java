@@ -147,6 +147,9 @@ final class JourneyReference {
             default:
                 epsHat = delta * st + gamma * (c - delta * st);
         }
+        if (gamma <= 1) { // StreamDiffusion guides only with a scale above 1
+            epsHat = c;
+        }
         double x0 = cOut[i] * (x - b[i] * epsHat) / a[i] + cSkip[i] * x;
         double next = 0;
         if (mode == GuidanceMode.SELF || mode == GuidanceMode.INITIALIZE) {

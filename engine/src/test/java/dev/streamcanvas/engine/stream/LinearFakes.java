@@ -42,11 +42,13 @@ final class LinearFakes {
     static final class Unet implements Denoiser {
         int calls;
         int lastBatch;
+        float[] lastInput; // copy of the latents of the last call
 
         @Override
         public void predict(float[] latents, int[] timesteps, float[] embeddings, int batch, int h, int w, float[] out) {
             calls++;
             lastBatch = batch;
+            lastInput = java.util.Arrays.copyOf(latents, batch * 4 * h * w);
             int e = 4 * h * w;
             int ld = L * D;
             for (int b = 0; b < batch; b++) {

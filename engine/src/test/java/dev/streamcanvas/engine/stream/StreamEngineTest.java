@@ -192,6 +192,27 @@ class StreamEngineTest {
         assertThat(engine.activeSettings().frameBatch()).isEqualTo(3);
     }
 
+    /** Text-to-image with a frame batch: every frame's latent is its bank noise itself (no VAE encode of grey). */
+    @Test
+    void textToImageFrameBatchStartsEachFrameFromItsBankNoise() throws InterruptedException {
+        FakeModel m = new FakeModel("fake", 8);
+        load(m);
+        StreamSettings s = settings(16, 16).toBuilder().tIndices(List.of(0)).frameBatch(3).directStep(true)
+                .guidance(GuidanceMode.NONE).build();
+        engine.apply(s);
+        for (int i = 0; i < 3; i++) {
+            engine.submitEmpty();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (engine.inputPending() && System.nanoTime() < deadline) {
+                Thread.sleep(2);
+            }
+        }
+        for (int i = 0; i < 3; i++) {
+            assertThat(outputs.poll(20, TimeUnit.SECONDS)).as("errors %s", errors).isNotNull();
+        }
+        assertThat(m.unet.lastInput).containsExactly(NoiseBank.seeded(s.seed(), 3, 4, 2, 2));
+    }
+
     @Test
     void textToImageFramesRunWithoutAnInput() throws InterruptedException {
         load(new FakeModel("fake", 8));

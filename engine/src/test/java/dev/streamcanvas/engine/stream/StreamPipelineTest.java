@@ -95,6 +95,58 @@ class StreamPipelineTest {
         assertThat(unet.calls).isEqualTo(4 * ts.size());
     }
 
+    /**
+     * StreamDiffusion (pipeline.py unet_step) and diffusers apply guidance only when guidance_scale > 1; at or
+     * below 1 every mode uses the text prediction alone, so the output equals the unguided stream.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(value = GuidanceMode.class, names = {"SELF", "INITIALIZE", "FULL"})
+    void guidanceScaleAtOrBelowOneUsesTheTextPredictionOnly(GuidanceMode g) throws IOException {
+        List<Integer> ts = List.of(20, 32, 45);
+        for (float gamma : new float[] {0.5f, 1.0f}) {
+            StreamPipeline guided = pipeline();
+            guided.configure(settings(ts, g).toBuilder().gamma(gamma).build(), 4, H, W);
+            StreamPipeline plain = new StreamPipeline(NoiseSchedule.STABLE_DIFFUSION, new LinearFakes.Unet(), prompts,
+                    null);
+            plain.configure(settings(ts, GuidanceMode.NONE), 4, H, W);
+            JourneyReference ref = new JourneyReference(ts, NoiseBank.seeded(7, ts.size(), 4, H, W), E,
+                    GuidanceMode.NONE, 1.0, 0.8, true, false);
+            Random r = new Random(3);
+            for (int call = 0; call < 5; call++) {
+                float[] x = frame(r);
+                double[] expected = ref.call(x, LinearFakes.promptMean("a cat"), 0);
+                assertClose(guided.step(x), expected);
+                assertClose(plain.step(x), expected);
+            }
+        }
+    }
+
+    /**
+     * Text-to-image starts slot 0 from x_t = eps (StreamDiffusion txt2img / diffusers LCM: randn * init_noise_sigma
+     * 1), not from b * eps: the same as an image latent x0 = (1 - b) / a * eps noised to t = 999.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(GuidanceMode.class)
+    void textToImageStartsTheFirstSlotFromTheNoiseItself(GuidanceMode g) throws IOException {
+        List<Integer> ts = List.of(0);
+        StreamPipeline p = pipeline();
+        p.configure(settings(ts, g), 4, H, W);
+        float[] bank = NoiseBank.seeded(7, 1, 4, H, W);
+        double abar = NoiseSchedule.STABLE_DIFFUSION.alphaBar(999);
+        double a = Math.sqrt(abar);
+        double b = Math.sqrt(1 - abar);
+        float[] x0 = new float[E];
+        for (int k = 0; k < E; k++) {
+            x0[k] = (float) ((1 - b) / a * bank[k]);
+        }
+        JourneyReference ref = new JourneyReference(ts, bank, E, g, 1.4, 0.8, true, false);
+        for (int call = 0; call < 3; call++) {
+            double[] expected = ref.call(x0, LinearFakes.promptMean("a cat"),
+                    LinearFakes.promptMean("blurry, low quality"));
+            assertClose(p.stepFromNoise(), expected);
+        }
+    }
+
     @Test
     void firstOutputComesFromTheFirstFrameNotFromZeros() throws IOException {
         StreamPipeline p = pipeline();
@@ -216,7 +268,7 @@ class StreamPipelineTest {
     }
 
     @Test
-    void frameBatchRunsSeveralFramesThroughOneSlot() throws IOException {
+    void frameBatchRunsSeveralFramesThroughOneSlotWithTheSameNoise() throws IOException {
         StreamPipeline p = pipeline();
         StreamSettings s = settings(List.of(0), GuidanceMode.NONE).toBuilder().frameBatch(3).directStep(true).build();
         p.configure(s, 4, H, W);
@@ -230,7 +282,9 @@ class StreamPipelineTest {
         assertThat(unet.lastBatch).isEqualTo(3);
         for (int f = 0; f < 3; f++) {
             float[] xf = java.util.Arrays.copyOfRange(x, f * E, (f + 1) * E);
-            float[] bf = java.util.Arrays.copyOfRange(bank, f * E, (f + 1) * E);
+            // every frame of the batch is noised with the first bank row (StreamDiffusion's encode_image:
+            // add_noise(latent, init_noise[0], 0)), so consecutive output frames share their noise
+            float[] bf = java.util.Arrays.copyOfRange(bank, 0, E);
             JourneyReference ref = new JourneyReference(List.of(0), bf, E, GuidanceMode.NONE, 1, 1, true, true);
             assertClose(java.util.Arrays.copyOfRange(out, f * E, (f + 1) * E), ref.call(xf, 0.055, 0.005));
         }
@@ -272,6 +326,10 @@ class StreamPipelineTest {
         assertThat(TIndexMapping.fromStrength(0.5, 1)).containsExactly(25);
         assertThat(TIndexMapping.fromStrength(0.0, 3)).containsExactly(47, 48, 49);
         assertThat(TIndexMapping.fromStrength(0.1, 3)).containsExactly(45, 46, 47);
+        // the first index is diffusers' img2img start: 50 - int(50 * strength) (get_timesteps / LCMScheduler
+        // set_timesteps(strength=...)): 50 * 0.318 = 15.9 -> 15 -> 35; 50 * 0.638 = 31.9 -> 31 -> 19
+        assertThat(TIndexMapping.fromStrength(0.318, 1)).containsExactly(35);
+        assertThat(TIndexMapping.fromStrength(0.638, 2)).containsExactly(19, 45);
         assertThatThrownBy(() -> TIndexMapping.validate(List.of(45, 32))).hasMessageContaining("ascending");
         assertThatThrownBy(() -> TIndexMapping.validate(List.of(50))).hasMessageContaining("50");
     }

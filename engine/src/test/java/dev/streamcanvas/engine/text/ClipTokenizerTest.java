@@ -99,6 +99,22 @@ class ClipTokenizerTest {
         assertThat(tokenizer().encode("  HELLO \n\t hello ").unpadded()).containsExactly(BOS, HELLO, HELLO, EOS);
     }
 
+    /** HF's whitespace_clean / the fast normalizer use Python/Oniguruma {@code \s}, which is Unicode-aware. */
+    @Test
+    void unicodeSpacesSeparateWordsLikeAsciiSpaces() throws IOException {
+        assertThat(ClipTokenizer.split("a\u00a0b\u3000c\u2003d\u202fe")).containsExactly("a", "b", "c", "d", "e");
+        assertThat(tokenizer().encode("HELLO\u00a0hello\u3000hello").unpadded())
+                .containsExactly(BOS, HELLO, HELLO, HELLO, EOS);
+    }
+
+    /** A pair that occurs twice is merged at both places in one pass; (h, e</w>) is a different pair. */
+    @Test
+    void mergesEveryOccurrenceOfTheBestPairLeftToRight() throws IOException {
+        int he = 512; // merge 0 "h e"
+        assertThat(tokenizer().encode("hehehe").unpadded())
+                .containsExactly(BOS, he, he, ascii('h'), asciiEnd('e'), EOS);
+    }
+
     @Test
     void splitsDigitsOneByOne() throws IOException {
         assertThat(tokenizer().encode("2024").unpadded())
