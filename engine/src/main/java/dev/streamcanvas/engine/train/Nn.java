@@ -73,6 +73,18 @@ final class Nn {
                 : Linear.linear(x, p.get(name + ".weight")).singletonOrThrow();
     }
 
+    /**
+     * {@code x * factor}, with the factor held by a tensor that owns its memory. Use this (never {@code mul(Number)})
+     * on anything a gradient flows through: DJL's PyTorch {@code mul(Number)} wraps the number in a tensor that only
+     * borrows a direct Java buffer and closes that tensor at once, while autograd keeps it for the backward pass;
+     * once the JVM collects the buffer, the backward pass multiplies by whatever the freed memory then holds.
+     */
+    static NDArray scale(NDArray x, float factor) {
+        try (NDArray f = x.getManager().full(new Shape(), factor, x.getDataType())) {
+            return x.mul(f);
+        }
+    }
+
     static NDArray silu(NDArray x) {
         return x.mul(Activation.sigmoid(x));
     }
@@ -121,7 +133,7 @@ final class Nn {
         NDArray q = linear(x, p, name + ".q").reshape(b, n, heads, dh).transpose(0, 2, 1, 3);   // [B, h, N, dh]
         NDArray k = linear(ctx, p, name + ".k").reshape(b, m, heads, dh).transpose(0, 2, 3, 1); // [B, h, dh, M]
         NDArray v = linear(ctx, p, name + ".v").reshape(b, m, heads, dh).transpose(0, 2, 1, 3); // [B, h, M, dh]
-        NDArray scores = q.matMul(k).mul((float) (1 / Math.sqrt(dh)));                            // [B, h, N, M]
+        NDArray scores = scale(q.matMul(k), (float) (1 / Math.sqrt(dh)));                        // [B, h, N, M]
         if (mask != null) {
             scores = scores.add(mask);
         }

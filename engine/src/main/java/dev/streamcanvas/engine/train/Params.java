@@ -194,6 +194,8 @@ public final class Params implements AutoCloseable {
 
     /** Reads what {@link #write} wrote into weights of the same names and shapes. */
     void read(DataInputStream in, String source) throws IOException {
+        // in-place writes into leaves that require gradients need grad mode off (it is per thread)
+        ai.djl.pytorch.jni.JniUtils.setGradMode(false);
         adamSteps = in.readLong();
         int n = in.readInt();
         if (n != weights.size()) {
@@ -207,13 +209,23 @@ public final class Params implements AutoCloseable {
                 throw new IOException(source + ": checkpoint tensor " + name + " is not in the model");
             }
             float[] vals = readArray(in, w.getShape(), name, source);
-            w.set(vals);
+            overwrite(w, vals);
             float[] m = readArray(in, w.getShape(), name, source);
             float[] v = readArray(in, w.getShape(), name, source);
             if (m != null) {
-                adamM.computeIfAbsent(name, k -> manager.zeros(w.getShape())).set(m);
-                adamV.computeIfAbsent(name, k -> manager.zeros(w.getShape())).set(v);
+                overwrite(adamM.computeIfAbsent(name, k -> manager.zeros(w.getShape())), m);
+                overwrite(adamV.computeIfAbsent(name, k -> manager.zeros(w.getShape())), v);
             }
+        }
+    }
+
+    /**
+     * Copies {@code vals} into {@code dst}'s own memory. Not {@code NDArray.set(float[])}: on PyTorch that swaps the
+     * tensor's storage for one borrowed from a Java buffer, so views, gradients and autograd stop sharing it.
+     */
+    private void overwrite(NDArray dst, float[] vals) {
+        try (NDArray src = manager.create(vals, dst.getShape())) {
+            dst.set(new ai.djl.ndarray.index.NDIndex("..."), src);
         }
     }
 

@@ -304,10 +304,10 @@ public final class Trainer implements AutoCloseable {
                 NDArray par = vae.encode(xs);                                  // [B, 8, h, h]
                 NDArray mean = par.get(":, 0:4");
                 NDArray logvar = par.get(":, 4:8").clip(-20f, 10f);
-                NDArray z = mean.add(logvar.mul(0.5f).exp().mul(e));
+                NDArray z = mean.add(Nn.scale(logvar, 0.5f).exp().mul(e));
                 NDArray mse = vae.decode(z).sub(xs).square().mean();
-                NDArray kl = mean.square().add(logvar.exp()).sub(logvar).sub(1f).mul(0.5f).mean();
-                NDArray total = mse.add(kl.mul(KL_WEIGHT));
+                NDArray kl = Nn.scale(mean.square().add(logvar.exp()).sub(logvar).sub(1f), 0.5f).mean();
+                NDArray total = mse.add(Nn.scale(kl, KL_WEIGHT));
                 loss = total.getFloat();
                 gc.backward(total);
             }
