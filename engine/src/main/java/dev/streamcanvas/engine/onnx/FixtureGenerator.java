@@ -9,7 +9,6 @@ import dev.streamcanvas.engine.onnx.FixtureSpec.VaeOutput;
 import dev.streamcanvas.engine.onnx.FixtureSpec.Weights;
 import dev.streamcanvas.engine.onnx.proto.OnnxProtos.ModelProto;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.streamcanvas.engine.io.AtomicFiles;
+import dev.streamcanvas.engine.schedule.NoiseSchedule;
 import dev.streamcanvas.engine.text.ClipBpe;
 import dev.streamcanvas.engine.text.ClipTokenizer;
 import java.io.BufferedInputStream;
@@ -59,7 +60,7 @@ public final class Trainer implements AutoCloseable {
     private final MicroVae vae;
     private final MicroTextEncoder text;
     private final MicroUnet unet;
-    private final NoiseSchedule schedule = new NoiseSchedule();
+    private final NoiseSchedule schedule = NoiseSchedule.STABLE_DIFFUSION;
     private final int[] trainIdx;
     private final int[] heldIdx;
     private final long[][] tokens;      // per dataset item: [L] ids of its caption
@@ -335,7 +336,7 @@ public final class Trainer implements AutoCloseable {
             System.arraycopy(latents, row * d, x0, i * d, d);
         }
         for (int i = 0; i < b; i++) {
-            t[i] = r.nextInt(NoiseSchedule.STEPS);
+            t[i] = r.nextInt(schedule.trainTimesteps());
         }
         for (int i = 0; i < b; i++) {
             long[] tok = r.nextDouble() < CAPTION_DROPOUT ? emptyTokens : tokens[items[i]];
