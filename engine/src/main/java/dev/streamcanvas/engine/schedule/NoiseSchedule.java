@@ -74,6 +74,13 @@ public final class NoiseSchedule {
         if (node == null || !node.isObject()) {
             throw new IOException(schedulerConfig + ": expected a JSON object");
         }
+        String prediction = node.path("prediction_type").asText("epsilon");
+        if (!prediction.equals("epsilon")) {
+            // the stream math (x0 step, RCFG stock noise) is written for noise prediction; v- or sample-prediction
+            // models (e.g. SD 2.x at 768 px) would give wrong pictures, so refuse them clearly
+            throw new IOException(schedulerConfig + ": prediction_type '" + prediction
+                    + "' is not supported (expected epsilon; SD-Turbo, SD 1.5 + LCM and TAESD setups predict epsilon)");
+        }
         try {
             return new NoiseSchedule(
                     node.path("beta_start").asDouble(0.00085),

@@ -103,4 +103,15 @@ class NoiseScheduleTest {
         assertThatThrownBy(() -> s.addNoise(new float[3], new float[4], new int[] {0, 1}, 2))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("x0 3");
     }
+
+    @Test
+    void refusesVPredictionModelsNamingTheFileAndTheValue(@TempDir Path dir) throws IOException {
+        Path cfg = dir.resolve("scheduler_config.json");
+        Files.writeString(cfg, "{\"_class_name\":\"EulerDiscreteScheduler\",\"prediction_type\":\"v_prediction\"}");
+        assertThatThrownBy(() -> NoiseSchedule.fromConfig(cfg)).isInstanceOf(IOException.class)
+                .hasMessageContaining("scheduler_config.json").hasMessageContaining("v_prediction")
+                .hasMessageContaining("expected epsilon");
+        Files.writeString(cfg, "{\"prediction_type\":\"epsilon\"}");
+        assertThat(NoiseSchedule.fromConfig(cfg).trainTimesteps()).isEqualTo(1000);
+    }
 }
