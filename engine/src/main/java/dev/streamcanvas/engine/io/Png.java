@@ -65,17 +65,7 @@ public final class Png {
                 long cost = 0;
                 for (int i = 0; i < stride; i++) {
                     int x = samples[y * stride + i] & 0xff;
-                    int a = i >= channels ? samples[y * stride + i - channels] & 0xff : 0;
-                    int b = y > 0 ? samples[(y - 1) * stride + i] & 0xff : 0;
-                    int c = y > 0 && i >= channels ? samples[(y - 1) * stride + i - channels] & 0xff : 0;
-                    int pred = switch (type) {
-                        case 0 -> 0;
-                        case 1 -> a;
-                        case 2 -> b;
-                        case 3 -> (a + b) >>> 1;
-                        default -> paeth(a, b, c);
-                    };
-                    byte r = (byte) (x - pred);
+                    byte r = (byte) (x - predict(type, samples, stride, channels, y, i));
                     cand[i] = r;
                     cost += Math.abs((int) r);
                 }
@@ -119,6 +109,23 @@ public final class Png {
         crc.update(t);
         crc.update(data);
         out.writeBytes(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+    }
+
+    /**
+     * The PNG row filter's prediction of byte {@code i} of row {@code y} from its left, upper and upper-left
+     * neighbours in the unfiltered image {@code img} ({@code bpp} bytes per pixel); filter types 0..4.
+     */
+    private static int predict(int type, byte[] img, int stride, int bpp, int y, int i) {
+        int a = i >= bpp ? img[y * stride + i - bpp] & 0xff : 0;
+        int b = y > 0 ? img[(y - 1) * stride + i] & 0xff : 0;
+        int c = y > 0 && i >= bpp ? img[(y - 1) * stride + i - bpp] & 0xff : 0;
+        return switch (type) {
+            case 0 -> 0;
+            case 1 -> a;
+            case 2 -> b;
+            case 3 -> (a + b) >>> 1;
+            default -> paeth(a, b, c);
+        };
     }
 
     private static int paeth(int a, int b, int c) {
@@ -336,20 +343,12 @@ public final class Png {
         byte[] px = new byte[stride * height];
         for (int y = 0; y < height; y++) {
             int type = raw[y * (stride + 1)] & 0xff;
+            if (type > 4) {
+                throw new IllegalArgumentException("bad row filter " + type + " in row " + y);
+            }
             for (int i = 0; i < stride; i++) {
                 int x = raw[y * (stride + 1) + 1 + i] & 0xff;
-                int a = i >= bpp ? px[y * stride + i - bpp] & 0xff : 0;
-                int b = y > 0 ? px[(y - 1) * stride + i] & 0xff : 0;
-                int c = y > 0 && i >= bpp ? px[(y - 1) * stride + i - bpp] & 0xff : 0;
-                int pred = switch (type) {
-                    case 0 -> 0;
-                    case 1 -> a;
-                    case 2 -> b;
-                    case 3 -> (a + b) >>> 1;
-                    case 4 -> paeth(a, b, c);
-                    default -> throw new IllegalArgumentException("bad row filter " + type + " in row " + y);
-                };
-                px[y * stride + i] = (byte) (x + pred);
+                px[y * stride + i] = (byte) (x + predict(type, px, stride, bpp, y, i));
             }
         }
         if (depth == 16) { // keep the high (first, big-endian) byte of each sample
