@@ -39,8 +39,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The Train tab's state and actions: choose an image folder, configure a run, train a vanilla and an immiscible
- * model one after the other on one background thread (identical seeds, data order and VAE; only the noise
- * pairing differs), chart both, export one to ONNX and hand it to the live app.
+ * model in turns on one background thread (identical seeds, data order and VAE; only the noise pairing
+ * differs), chart both, export one to ONNX and hand it to the live app.
  *
  * <p>Everything public is used on the UI thread. Trainer callbacks arrive on the training thread; they are
  * queued and applied in one UI-thread batch at a time (one pending hand-over at most), and the per-step curves
@@ -170,7 +170,8 @@ public final class TrainViewModel {
     private final AtomicReference<Runnable> latestProgress = new AtomicReference<>();
     private volatile boolean cancelRequested;
     private volatile boolean pauseWanted;
-    private volatile Trainer current;
+    private volatile List<Trainer> active = List.of();
+    private int[] progressSteps = new int[3]; // training thread only: VAE steps, vanilla UNet steps, immiscible UNet steps
 
     private final BooleanBinding idle;
 
@@ -285,7 +286,6 @@ public final class TrainViewModel {
         Path folder = datasetFolder.get();
         ImageFolder loaded = dataset;
         tasks.submit(() -> train(plan, folder, loaded), this::finished, e -> {
-            current = null;
             setState(State.IDLE);
             activeRun.set(null);
             if (e instanceof CancellationException) {
@@ -359,7 +359,10 @@ public final class TrainViewModel {
         return v;
     }
 
-    /** The training thread: (re)load the data at the model's size, then vanilla, then immiscible. */
+    /**
+     * The training thread: (re)load the data at the model's size, create both trainers, then advance them in
+     * turns of {@link #chunk} UNet steps (the vanilla run trains the shared VAE first), so both curves grow together.
+     */
     private Trainer.Outcome train(Plan plan, Path folder, ImageFolder loaded) throws Exception {
         int size = plan.vanilla().model().imageSize();
         ImageFolder data = loaded;
@@ -368,35 +371,74 @@ public final class TrainViewModel {
             ImageFolder reloaded = data;
             post(() -> setDataset(reloaded));
         }
-        Trainer.Outcome outcome = runOne(Run.VANILLA, plan.vanilla(), data, plan);
-        if (outcome == Trainer.Outcome.COMPLETED && plan.immiscible() != null) {
-            outcome = runOne(Run.IMMISCIBLE, plan.immiscible(), data, plan);
+        if (cancelRequested) {
+            return Trainer.Outcome.CANCELLED;
+        }
+        progressSteps = new int[3];
+        List<Trainer> ts = new ArrayList<>();
+        ts.add(newTrainer(Run.VANILLA, plan.vanilla(), data, plan));
+        if (plan.immiscible() != null) {
+            ts.add(newTrainer(Run.IMMISCIBLE, plan.immiscible(), data, plan));
+        }
+        active = List.copyOf(ts);
+        if (pauseWanted) {
+            active.forEach(Trainer::pause);
+        }
+        if (cancelRequested) {
+            active.forEach(Trainer::cancel);
+        }
+        boolean[] started = new boolean[ts.size()];
+        Trainer.Outcome outcome = null;
+        int chunk = chunk(plan.vanilla());
+        try {
+            for (int target = 0; outcome == null; target += chunk) {
+                boolean all = true;
+                for (int i = 0; i < ts.size() && outcome == null; i++) {
+                    started[i] = true;
+                    Trainer.Outcome o = ts.get(i).runUntil(target);
+                    if (o == Trainer.Outcome.CANCELLED || cancelRequested) {
+                        outcome = Trainer.Outcome.CANCELLED;
+                    }
+                    all &= o == Trainer.Outcome.COMPLETED;
+                }
+                if (outcome == null && all) {
+                    outcome = Trainer.Outcome.COMPLETED;
+                }
+            }
+            if (outcome == Trainer.Outcome.CANCELLED) {
+                // a started run that stopped at a turn boundary writes its checkpoint when it sees the cancel
+                for (int i = 0; i < ts.size(); i++) {
+                    Trainer t = ts.get(i);
+                    if (started[i] && t.unetStepsDone() < t.config().steps() && !Float.isNaN(t.scalingFactor())) {
+                        t.cancel();
+                        t.runUntil(Integer.MAX_VALUE);
+                    }
+                }
+            }
+        } finally {
+            active = List.of();
+            for (int i = 0; i < ts.size(); i++) {
+                Trainer t = ts.get(i);
+                int idx = i;
+                boolean usable = !Float.isNaN(t.scalingFactor()) && t.unetStepsDone() > 0;
+                post(() -> exportable[idx].set(usable));
+            }
         }
         return outcome;
     }
 
-    private Trainer.Outcome runOne(Run run, TrainConfig cfg, ImageFolder data, Plan plan) throws Exception {
-        if (cancelRequested) {
-            return Trainer.Outcome.CANCELLED;
-        }
+    /** UNet steps per turn: small enough that both curves grow together, large enough to keep turns cheap. */
+    static int chunk(TrainConfig cfg) {
+        return Math.max(1, Math.min(Math.min(25, cfg.evalEvery()), cfg.steps() / 20));
+    }
+
+    private Trainer newTrainer(Run run, TrainConfig cfg, ImageFolder data, Plan plan) throws Exception {
         Trainer t = backend.newTrainer(cfg, data, new Listener(run, plan));
         post(() -> trainers[run.ordinal()] = t);
-        current = t;
-        if (pauseWanted) {
-            t.pause();
-        }
-        if (cancelRequested) {
-            t.cancel();
-        }
-        Trainer.Outcome o = t.run();
-        current = null;
-        boolean usable = !Float.isNaN(t.scalingFactor()) && t.unetStepsDone() > 0;
-        post(() -> exportable[run.ordinal()].set(usable));
-        return o;
+        return t;
     }
 
     private void finished(Trainer.Outcome outcome) {
-        current = null;
         setState(State.IDLE);
         activeRun.set(null);
         pauseRequested.set(false);
@@ -424,10 +466,7 @@ public final class TrainViewModel {
         pauseWanted = true;
         pauseRequested.set(true);
         status.set("Pausing after this step …");
-        Trainer t = current;
-        if (t != null) {
-            t.pause();
-        }
+        active.forEach(Trainer::pause);
     }
 
     public void resume() {
@@ -436,10 +475,7 @@ public final class TrainViewModel {
         }
         pauseWanted = false;
         pauseRequested.set(false);
-        Trainer t = current;
-        if (t != null) {
-            t.resume();
-        }
+        active.forEach(Trainer::resume);
         if (state.get() == State.PAUSED) {
             setState(State.TRAINING);
         }
@@ -454,10 +490,7 @@ public final class TrainViewModel {
         }
         cancelRequested = true;
         status.set("Cancelling …");
-        Trainer t = current;
-        if (t != null) {
-            t.cancel();
-        }
+        active.forEach(Trainer::cancel);
     }
 
     // ------------------------------------------------------------------ export and live
@@ -525,6 +558,7 @@ public final class TrainViewModel {
         private final int stride;
         private double lossSum;
         private double msSum;
+        private boolean diverged;
         private int n;
 
         Listener(Run run, Plan plan) {
@@ -543,13 +577,15 @@ public final class TrainViewModel {
 
         @Override
         public void onStep(Stage stage, int step, int total, double loss, double ms, double sps) {
-            int vae = plan.vanilla().vaeSteps();
-            // vanilla: VAE then UNet; immiscible: UNet only (it reuses the vanilla VAE)
-            int done = run == Run.VANILLA ? (stage == Stage.VAE ? step : vae + step) : vae + plan.vanilla().steps() + step;
-            double frac = (double) done / Math.max(1, plan.totalSteps());
-            long eta = sps > 0 ? Math.round((plan.totalSteps() - done) / sps) : 0;
+            // the VAE stage runs once (vanilla); the UNet stages of both runs alternate
+            int[] done = progressSteps;
+            done[stage == Stage.VAE ? 0 : 1 + idx] = step;
+            int sum = done[0] + done[1] + done[2];
+            double frac = (double) sum / Math.max(1, plan.totalSteps());
+            double rate = stage == Stage.UNET && plan.immiscible() != null ? 2 * sps : sps;
+            long eta = rate > 0 ? Math.round((plan.totalSteps() - sum) / rate) : 0;
             String text = String.format(Locale.ROOT, "%s · %s step %d / %d · %.1f steps/s · ETA %d:%02d:%02d · loss %.4f",
-                    run, stage == Stage.VAE ? "VAE" : "UNet", step, total, sps, eta / 3600, eta / 60 % 60, eta % 60, loss);
+                    run, stage == Stage.VAE ? "VAE" : "UNet", step, total, rate, eta / 3600, eta / 60 % 60, eta % 60, loss);
             postProgress(() -> {
                 progress.set(frac);
                 status.set(text);
@@ -559,10 +595,19 @@ public final class TrainViewModel {
             if (stage != Stage.UNET) {
                 return;
             }
+            if (!Double.isFinite(loss)) {
+                // NaN/Inf would also break the chart's axis range: leave the points out and say what happened
+                if (!diverged) {
+                    diverged = true;
+                    post(() -> error.set(String.format(Locale.ROOT, "The %s run diverged at step %d (loss is %s); "
+                            + "try a lower learning rate.", run.toString().toLowerCase(Locale.ROOT), step, loss)));
+                }
+                return;
+            }
             lossSum += loss;
             msSum += ms;
             n++;
-            if (n == stride || step == total) {
+            if (n > 0 && (n == stride || step == total)) {
                 double l = lossSum / n;
                 double m = msSum / n;
                 lossSum = 0;

@@ -117,9 +117,25 @@ class TrainViewModelTest {
     void startTrainsBothRunsAndEveryChartGetsPointsForBoth() throws Exception {
         TrainViewModel vm = tinyVm(new InlineTaskRunner(), null, 4);
         vm.chooseDataset(dataset(12));
+        List<Double> progressSeen = new ArrayList<>();
+        List<String> order = new ArrayList<>();
+        for (Run r : Run.values()) {
+            vm.trainLossSeries().get(r.ordinal()).getData().addListener(
+                    (ListChangeListener<XYChart.Data<Number, Number>>) c -> order.add(r + " " + vm.trainLossSeries()
+                            .get(r.ordinal()).getData().size()));
+        }
+        vm.progressProperty().addListener((o, a, p) -> {
+            if (vm.stateProperty().get() == State.TRAINING) {
+                progressSeen.add(p.doubleValue());
+            }
+        });
         vm.start();
+        // the two runs take turns, so both curves grow together
+        assertThat(order).containsExactly("Vanilla 1", "Immiscible 1", "Vanilla 2", "Immiscible 2", "Vanilla 3",
+                "Immiscible 3", "Vanilla 4", "Immiscible 4");
         assertThat(vm.errorProperty().get()).isEmpty();
         assertThat(vm.stateProperty().get()).isEqualTo(State.IDLE);
+        assertThat(progressSeen).as("progress only grows").isSorted();
         assertThat(vm.statusProperty().get()).startsWith("Done.").contains("Vanilla: held-out loss")
                 .contains("Immiscible: held-out loss");
         assertThat(vm.progressProperty().get()).isEqualTo(1.0);
@@ -147,7 +163,7 @@ class TrainViewModelTest {
     }
 
     @Test
-    void cancelStopsTheVanillaRunAndTheImmiscibleRunNeverStarts() throws Exception {
+    void cancelStopsBothRunsAndEachKeepsACheckpoint() throws Exception {
         TrainViewModel vm = tinyVm(new InlineTaskRunner(), null, 20);
         vm.chooseDataset(dataset(12));
         XYChart.Series<Number, Number> vanillaLoss = vm.trainLossSeries().get(0);
@@ -159,10 +175,11 @@ class TrainViewModelTest {
         vm.start();
         assertThat(vm.stateProperty().get()).isEqualTo(State.IDLE);
         assertThat(vm.statusProperty().get()).startsWith("Cancelled");
+        // the runs alternate one step at a time here: vanilla 1, immiscible 1, vanilla 2 (cancel)
         assertThat(xs(vanillaLoss)).containsExactly(1, 2);
-        assertThat(vm.trainLossSeries().get(1).getData()).isEmpty();
+        assertThat(xs(vm.trainLossSeries().get(1))).containsExactly(1);
         assertThat(dir.resolve("runs/vanilla/checkpoint.bin")).isRegularFile();
-        assertThat(dir.resolve("runs/immiscible")).doesNotExist();
+        assertThat(dir.resolve("runs/immiscible/checkpoint.bin")).isRegularFile();
         assertThat(vm.canStart().get()).isTrue();
         vm.dispose();
     }
@@ -221,8 +238,10 @@ class TrainViewModelTest {
         assertThat(paused.await(60, TimeUnit.SECONDS)).isTrue();
         assertThat(vm.canResume().get()).isTrue();
         assertThat(vm.canPause().get()).isFalse();
-        assertThat(vm.statusProperty().get()).contains("paused after step 2");
+        // paused while the vanilla run finished step 2: the immiscible run halts before its step 2
+        assertThat(vm.statusProperty().get()).isEqualTo("Immiscible paused after step 1.");
         assertThat(xs(vanillaLoss)).containsExactly(1, 2);
+        assertThat(xs(vm.trainLossSeries().get(1))).containsExactly(1);
         vm.resume();
         assertThat(done.await(120, TimeUnit.SECONDS)).isTrue();
         assertThat(vm.errorProperty().get()).isEmpty();
@@ -270,6 +289,50 @@ class TrainViewModelTest {
         vm.export();
         vm.useLive();
         assertThat(vm.errorProperty().get()).contains("could not load").contains("unet signature mismatch");
+        vm.dispose();
+    }
+
+    @Test
+    void aDivergedRunIsReportedAndItsNaNLossesStayOffTheChart() throws Exception {
+        TrainBackend engine = TrainBackend.engine();
+        // the engine, except that the immiscible run reports a NaN loss from step 2 on
+        TrainBackend diverging = new TrainBackend() {
+            @Override
+            public dev.streamcanvas.engine.train.ImageFolder loadDataset(Path d, int size,
+                    dev.streamcanvas.engine.train.ImageFolder.LoadProgress p) throws java.io.IOException {
+                return engine.loadDataset(d, size, p);
+            }
+
+            @Override
+            public dev.streamcanvas.engine.train.Trainer newTrainer(dev.streamcanvas.engine.train.TrainConfig cfg,
+                    dev.streamcanvas.engine.train.ImageFolder data, dev.streamcanvas.engine.train.TrainListener l)
+                    throws java.io.IOException {
+                if (cfg.assignment() == dev.streamcanvas.engine.train.TrainConfig.Assignment.NONE) {
+                    return engine.newTrainer(cfg, data, l);
+                }
+                return engine.newTrainer(cfg, data, new dev.streamcanvas.engine.train.TrainListener() {
+                    @Override
+                    public void onStep(Stage stage, int step, int total, double loss, double ms, double sps) {
+                        l.onStep(stage, step, total, step >= 2 ? Double.NaN : loss, ms, sps);
+                    }
+                });
+            }
+
+            @Override
+            public void export(dev.streamcanvas.engine.train.Trainer t, Path d) throws java.io.IOException {
+                engine.export(t, d);
+            }
+        };
+        TrainViewModel vm = new TrainViewModel(new InlineTaskRunner(), diverging, null, dir.resolve("runs"));
+        vm.modelPresetProperty().set(vm.modelPresets().get(2));
+        vm.stepsProperty().set("3");
+        vm.vaeStepsProperty().set("2");
+        vm.batchProperty().set("4");
+        vm.chooseDataset(dataset(12));
+        vm.start();
+        assertThat(vm.errorProperty().get()).isEqualTo("The immiscible run diverged at step 2 (loss is NaN); try a lower learning rate.");
+        assertThat(xs(vm.trainLossSeries().get(1))).containsExactly(1);
+        assertThat(xs(vm.trainLossSeries().get(0))).containsExactly(1, 2, 3);
         vm.dispose();
     }
 

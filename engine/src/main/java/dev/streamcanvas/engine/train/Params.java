@@ -94,11 +94,16 @@ public final class Params implements AutoCloseable {
         }
     }
 
-    /** One Adam update from the accumulated gradients, which are then zeroed. Call outside a gradient collector. */
-    public void adamStep(float lr, float beta1, float beta2, float eps, float clipNorm) {
+    /**
+     * One Adam update from the accumulated gradients, which are then zeroed. Call outside a gradient collector.
+     * A step whose gradient norm is not finite (an inf or NaN anywhere) is skipped: the gradients are zeroed and
+     * neither the weights nor the optimiser state change, since one such step would turn every weight into NaN.
+     *
+     * @return false when the step was skipped for a non-finite gradient
+     */
+    public boolean adamStep(float lr, float beta1, float beta2, float eps, float clipNorm) {
         // PyTorch's grad mode is per thread and on by default: in-place updates of leaves need it off
         ai.djl.pytorch.jni.JniUtils.setGradMode(false);
-        adamSteps++;
         for (Map.Entry<String, NDArray> e : weights.entrySet()) {
             adamM.computeIfAbsent(e.getKey(), k -> manager.zeros(e.getValue().getShape()));
             adamV.computeIfAbsent(e.getKey(), k -> manager.zeros(e.getValue().getShape()));
@@ -121,6 +126,13 @@ public final class Params implements AutoCloseable {
             }
             double norm = Math.sqrt(sq);
             lastGradNorm = norm;
+            if (!Double.isFinite(norm)) {
+                for (NDArray g : grads.values()) {
+                    clear(g);
+                }
+                return false;
+            }
+            adamSteps++;
             float scale = clipNorm > 0 && norm > clipNorm ? (float) (clipNorm / norm) : 1f;
             float bc1 = (float) (1 - Math.pow(beta1, adamSteps));
             float bc2 = (float) (1 - Math.pow(beta2, adamSteps));
@@ -137,6 +149,25 @@ public final class Params implements AutoCloseable {
                 g.subi(g);
             }
         }
+        return true;
+    }
+
+    /** Sets every accumulated gradient to zero (overwriting inf/NaN too). */
+    public void zeroGradients() {
+        ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+        try (NDManager tmp = manager.newSubManager()) {
+            lendTo(tmp);
+            for (NDArray w : weights.values()) {
+                NDArray g = w.getGradient();
+                g.tempAttach(tmp);
+                clear(g);
+            }
+        }
+    }
+
+    /** Fills a gradient with zeros in place (multiplying by 0 would keep NaN; set(float[]) would swap the tensor). */
+    private static void clear(NDArray g) {
+        g.set(new ai.djl.ndarray.index.NDIndex("..."), 0f);
     }
 
     /** Gradient norm (before clipping) of the last {@link #adamStep}. */

@@ -71,6 +71,7 @@ public final class Trainer implements AutoCloseable {
     private boolean prepared;
     private final Speed unetSpeed = new Speed();
 
+    private int skippedSteps;
     private int vaeStepsDone;
     private int unetStepsDone;
     private float scaling = Float.NaN;
@@ -316,7 +317,10 @@ public final class Trainer implements AutoCloseable {
                 gc.backward(total);
             }
         }
-        vae.params().adamStep(cfg.vaeLr(), 0.9f, 0.999f, 1e-8f, 1f);
+        if (!vae.params().adamStep(cfg.vaeLr(), 0.9f, 0.999f, 1e-8f, 1f)) {
+            skippedSteps++;
+            LOG.warn("VAE step {}: non-finite gradient, update skipped ({} so far)", step + 1, skippedSteps);
+        }
         return loss;
     }
 
@@ -376,8 +380,20 @@ public final class Trainer implements AutoCloseable {
                 gc.backward(l);
             }
         }
-        unet.params().adamStep(cfg.lr(), 0.9f, 0.999f, 1e-8f, 1f);
-        text.params().adamStep(cfg.lr(), 0.9f, 0.999f, 1e-8f, 1f);
+        // a non-finite loss skips both updates; a non-finite gradient skips that model's update (counted once)
+        boolean finite = Double.isFinite(loss);
+        if (finite) {
+            boolean u = unet.params().adamStep(cfg.lr(), 0.9f, 0.999f, 1e-8f, 1f);
+            boolean t2 = text.params().adamStep(cfg.lr(), 0.9f, 0.999f, 1e-8f, 1f);
+            finite = u && t2;
+        } else {
+            unet.params().zeroGradients();
+            text.params().zeroGradients();
+        }
+        if (!finite) {
+            skippedSteps++;
+            LOG.warn("UNet step {}: non-finite loss or gradient, update skipped ({} so far)", step + 1, skippedSteps);
+        }
         return new double[] {loss, assignMs};
     }
 
@@ -476,7 +492,12 @@ public final class Trainer implements AutoCloseable {
                 System.arraycopy(data.image(heldIdx[i]), 0, real, i * imgLen, imgLen);
             }
             int fdim = 2 * cfg.model().vaeChannels();
-            fd = FrechetDistance.between(features(gen, n), n, features(real, n), n, fdim);
+            float[] fg = features(gen, n);
+            if (allFinite(fg)) {
+                fd = FrechetDistance.between(fg, n, features(real, n), n, fdim);
+            } else {
+                LOG.warn("step {}: generated samples are not finite (diverged weights?); no Frechet distance", unetStepsDone);
+            }
             int shown = Math.min(16, n);
             float[][] samples = new float[shown][];
             int[][] argb = new int[shown][];
@@ -492,6 +513,15 @@ public final class Trainer implements AutoCloseable {
         assignSum = 0;
         windowSteps = 0;
         writeMetrics();
+    }
+
+    private static boolean allFinite(float[] x) {
+        for (float v : x) {
+            if (!Float.isFinite(v)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Mean epsilon MSE over held-out latents at fixed timesteps with fixed fresh (unassigned) noise. */
@@ -769,6 +799,11 @@ public final class Trainer implements AutoCloseable {
 
     public int unetStepsDone() {
         return unetStepsDone;
+    }
+
+    /** Optimiser steps skipped because the loss or a gradient was not finite (inf/NaN). */
+    public int skippedSteps() {
+        return skippedSteps;
     }
 
     public int vaeStepsDone() {

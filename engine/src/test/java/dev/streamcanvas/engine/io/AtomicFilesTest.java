@@ -35,4 +35,18 @@ class AtomicFilesTest {
         AtomicFiles.write(f, "2".getBytes(StandardCharsets.UTF_8));
         assertThat(Files.readString(f)).isEqualTo("2");
     }
+
+    @Test
+    void newFilesAreWorldReadableAndReplacedFilesKeepTheirPermissions() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(dir.getFileSystem().supportedFileAttributeViews().contains("posix"),
+                "POSIX permissions only");
+        Path f = dir.resolve("curves.png");
+        AtomicFiles.write(f, new byte[] {1});
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(f)))
+                .isEqualTo("rw-r--r--");
+        Files.setPosixFilePermissions(f, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw----"));
+        AtomicFiles.write(f, new byte[] {2});
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(f)))
+                .isEqualTo("rw-rw----");
+    }
 }

@@ -112,4 +112,31 @@ class MicroModelsTest {
             assertThat(last).isLessThan(0.7 * first);
         }
     }
+
+    @Test
+    void nonFiniteGradientSkipsTheUpdateAndLeavesWeightsFinite() {
+        try (NDManager m = NDManager.newBaseManager("PyTorch"); Params p = new Params(m, 1)) {
+            p.constant("w", 1f, 2);
+            for (float first : new float[] {Float.POSITIVE_INFINITY, 3f}) {
+                try (NDManager sm = m.newSubManager()) {
+                    p.lendTo(sm);
+                    try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+                        gc.backward(p.get("w").mul(sm.create(new float[] {first, 1f})).sum());
+                    }
+                }
+                boolean applied = p.adamStep(0.1f, 0.9f, 0.999f, 1e-8f, 1f);
+                float[] w = p.get("w").toFloatArray();
+                if (Float.isInfinite(first)) {
+                    assertThat(applied).isFalse();
+                    assertThat(w).containsExactly(1f, 1f);
+                    assertThat(p.adamSteps()).isZero();
+                } else {
+                    // the skipped step left no inf/NaN behind: this one moves both weights by lr (Adam's first step)
+                    assertThat(applied).isTrue();
+                    assertThat((double) w[0]).isCloseTo(0.9, within(1e-5));
+                    assertThat((double) w[1]).isCloseTo(0.9, within(1e-5));
+                }
+            }
+        }
+    }
 }
