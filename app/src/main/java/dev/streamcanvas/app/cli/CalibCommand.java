@@ -10,7 +10,7 @@ import dev.streamcanvas.engine.calib.GroundTruth;
 import dev.streamcanvas.engine.calib.Intrinsics;
 import dev.streamcanvas.engine.calib.KittiIo;
 import dev.streamcanvas.engine.calib.Overlay;
-import dev.streamcanvas.engine.calib.Png;
+import dev.streamcanvas.engine.io.Png;
 import dev.streamcanvas.engine.calib.SequenceIo;
 import dev.streamcanvas.engine.calib.SolveOptions;
 import dev.streamcanvas.engine.calib.SolveResult;

@@ -1,6 +1,6 @@
 package dev.streamcanvas.app.cli;
 
-import dev.streamcanvas.engine.train.ImageDecoder;
+import dev.streamcanvas.app.train.ImageIoDecoder;
 import dev.streamcanvas.engine.train.ImageFolder;
 import dev.streamcanvas.engine.train.MicroSdConfig;
 import dev.streamcanvas.engine.train.OnnxExport;
@@ -9,7 +9,6 @@ import dev.streamcanvas.engine.train.TrainComparison;
 import dev.streamcanvas.engine.train.TrainConfig;
 import dev.streamcanvas.engine.train.TrainListener;
 import dev.streamcanvas.engine.train.Trainer;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -152,7 +151,7 @@ public final class TrainCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        ImageFolder folder = ImageFolder.load(data, size, List.of(new PngDecoder(), new JpegDecoder()));
+        ImageFolder folder = ImageFolder.load(data, size, List.of(new PngDecoder(), new ImageIoDecoder()));
         o.printf(Locale.ROOT, "%s: %d images (%d skipped as unreadable); assignment %s; run folder %s%n", data,
                 folder.size(), folder.skipped(), assign, out);
         o.flush();
@@ -353,25 +352,6 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     /** JPEG (and anything else javax.imageio reads) for the engine's dataset loader. */
-    static final class JpegDecoder implements ImageDecoder {
-        @Override
-        public boolean accepts(String fileName) {
-            String n = fileName.toLowerCase(Locale.ROOT);
-            return n.endsWith(".jpg") || n.endsWith(".jpeg");
-        }
-
-        @Override
-        public Image decode(byte[] file, String name) throws IOException {
-            java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(new ByteArrayInputStream(file));
-            if (img == null) {
-                throw new IOException(name + ": not a readable JPEG");
-            }
-            int w = img.getWidth();
-            int h = img.getHeight();
-            return new Image(w, h, img.getRGB(0, 0, w, h, null, 0, w));
-        }
-    }
-
     /** The vanilla-versus-immiscible curves (PNG, drawn with AWT in the app layer) and a markdown table. */
     static final class ComparisonReport {
         private ComparisonReport() {

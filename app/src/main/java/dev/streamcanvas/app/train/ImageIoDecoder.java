@@ -7,8 +7,11 @@ import java.io.IOException;
 import java.util.Locale;
 import javax.imageio.ImageIO;
 
-/** JPEG for the engine's dataset loader (the engine decodes PNG itself and may not touch AWT). */
-final class ImageIoDecoder implements ImageDecoder {
+/**
+ * JPEG for the engine's dataset loader, used by the Train tab and the {@code train} command (the engine decodes
+ * PNG itself and may not touch AWT).
+ */
+public final class ImageIoDecoder implements ImageDecoder {
     @Override
     public boolean accepts(String fileName) {
         String n = fileName.toLowerCase(Locale.ROOT);

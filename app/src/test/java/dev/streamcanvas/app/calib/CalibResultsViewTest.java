@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.streamcanvas.engine.calib.CalibSequence;
 import dev.streamcanvas.engine.calib.Calibrator;
-import dev.streamcanvas.engine.calib.Png;
+import dev.streamcanvas.engine.io.Png;
 import dev.streamcanvas.engine.calib.SolveOptions;
 import dev.streamcanvas.engine.calib.SolveResult;
 import dev.streamcanvas.engine.calib.SynthOptions;

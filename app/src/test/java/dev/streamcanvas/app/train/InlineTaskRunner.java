@@ -1,22 +1,22 @@
 package dev.streamcanvas.app.train;
 
 import dev.streamcanvas.app.concurrent.TaskRunner;
+import dev.streamcanvas.app.testing.ManualTaskRunner;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 
-/** Runs background work and UI hand-overs at once on the calling thread, so the view-model needs no toolkit. */
+/**
+ * Runs background work at once on the calling thread (as {@link ManualTaskRunner} does) and, unlike it, UI
+ * hand-overs at once too, on whichever thread asks: the training thread's progress reaches the view-model with no
+ * pumping, so the view-model needs no toolkit.
+ */
 final class InlineTaskRunner implements TaskRunner {
+    private final ManualTaskRunner work = new ManualTaskRunner();
+
     @Override
-    public <T> void submit(Callable<T> work, Consumer<? super T> onSuccess, Consumer<? super Exception> onFailure) {
-        T result;
-        try {
-            result = work.call();
-        } catch (Exception e) {
-            onFailure.accept(e);
-            return;
-        }
-        onSuccess.accept(result);
+    public <T> void submit(Callable<T> task, Consumer<? super T> onSuccess, Consumer<? super Exception> onFailure) {
+        work.submit(task, onSuccess, onFailure);
     }
 
     @Override

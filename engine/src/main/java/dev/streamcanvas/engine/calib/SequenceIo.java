@@ -2,6 +2,7 @@ package dev.streamcanvas.engine.calib;
 
 import dev.streamcanvas.engine.io.AtomicFiles;
 import dev.streamcanvas.engine.io.Npy;
+import dev.streamcanvas.engine.io.Png;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -9,7 +9,6 @@ import dev.streamcanvas.engine.onnx.FixtureSpec.VaeOutput;
 import dev.streamcanvas.engine.onnx.FixtureSpec.Weights;
 import dev.streamcanvas.engine.onnx.proto.OnnxProtos.ModelProto;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -323,22 +322,8 @@ public final class FixtureGenerator {
     }
 
     private void writeTokenizer(Path dir, ClipVocabulary vocab) throws IOException {
-        Files.createDirectories(dir);
-        writeJson(dir.resolve("vocab.json"), vocab.vocab());
-        AtomicFiles.write(dir.resolve("merges.txt"), vocab.mergesText().getBytes(StandardCharsets.UTF_8));
         String pad = spec.padding() == FixtureSpec.Padding.SD1 ? ClipVocabulary.END : "!";
-        Map<String, Object> special = new LinkedHashMap<>();
-        special.put("bos_token", ClipVocabulary.START);
-        special.put("eos_token", ClipVocabulary.END);
-        special.put("pad_token", pad);
-        special.put("unk_token", ClipVocabulary.END);
-        writeJson(dir.resolve("special_tokens_map.json"), special);
-        Map<String, Object> config = new LinkedHashMap<>(special);
-        config.put("model_max_length", spec.seqLen());
-        config.put("do_lower_case", true);
-        config.put("tokenizer_class", "CLIPTokenizer");
-        config.put("add_prefix_space", false);
-        writeJson(dir.resolve("tokenizer_config.json"), config);
+        vocab.bpe().write(dir, spec.seqLen(), pad);
     }
 
     private void writeConfigs(Path dir, ClipVocabulary vocab) throws IOException {

@@ -96,6 +96,41 @@ public final class NoiseSchedule {
         return trainTimesteps;
     }
 
+    public double betaStart() {
+        return betaStart;
+    }
+
+    public double betaEnd() {
+        return betaEnd;
+    }
+
+    /** The diffusers {@code beta_schedule} name ({@code scaled_linear} or {@code linear}). */
+    public String betaSchedule() {
+        return betaSchedule;
+    }
+
+    /**
+     * The forward process for a batch: {@code x_t = sqrt(abar_t) x0 + sqrt(1 - abar_t) eps}, where sample
+     * {@code i} is the row {@code [i*d, (i+1)*d)} of {@code x0} and {@code eps} and has its own timestep
+     * {@code t[i]}. Returns a new array of {@code t.length * d} values.
+     */
+    public float[] addNoise(float[] x0, float[] eps, int[] t, int d) {
+        if (x0.length < t.length * d || eps.length < t.length * d) {
+            throw new IllegalArgumentException("addNoise needs " + t.length + " x " + d + " values, got x0 " + x0.length
+                    + " and eps " + eps.length);
+        }
+        float[] out = new float[t.length * d];
+        for (int i = 0; i < t.length; i++) {
+            double ab = alphaBar(t[i]);
+            float a = (float) Math.sqrt(ab);
+            float b = (float) Math.sqrt(1 - ab);
+            for (int k = i * d; k < (i + 1) * d; k++) {
+                out[k] = a * x0[k] + b * eps[k];
+            }
+        }
+        return out;
+    }
+
     /** {@code abar_t}, the fraction of signal variance left at timestep {@code t} (0-based). */
     public double alphaBar(int t) {
         if (t < 0 || t >= trainTimesteps) {

@@ -301,6 +301,11 @@ public final class ClipTokenizer {
         return table;
     }
 
+    /** GPT-2's printable symbol for one byte value (0..255). */
+    public static String byteSymbol(int b) {
+        return BYTE_SYMBOLS[b];
+    }
+
     /** The byte-level symbols in CLIP's vocabulary order (printable ranges first, then the remapped bytes). */
     public static List<String> byteSymbolsInVocabOrder() {
         List<String> order = new ArrayList<>(256);

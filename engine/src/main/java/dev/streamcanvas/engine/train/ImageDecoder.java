@@ -3,7 +3,7 @@ package dev.streamcanvas.engine.train;
 import java.io.IOException;
 
 /**
- * Decodes one image file format to ARGB pixels. The engine ships {@link PngDecoder}; the app adds decoders for
+ * Decodes one image file format to ARGB pixels. The engine ships {@link PngDecoder} (over {@link dev.streamcanvas.engine.io.Png}); the app adds decoders for
  * other formats (e.g. JPEG through javax.imageio), since the engine may not touch AWT types.
  */
 public interface ImageDecoder {

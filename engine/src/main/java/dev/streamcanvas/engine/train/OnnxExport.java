@@ -9,6 +9,7 @@ import dev.streamcanvas.engine.onnx.GraphBuilder;
 import dev.streamcanvas.engine.onnx.OnnxModelFile;
 import dev.streamcanvas.engine.onnx.Value;
 import dev.streamcanvas.engine.onnx.proto.OnnxProtos.ModelProto;
+import dev.streamcanvas.engine.schedule.NoiseSchedule;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -162,10 +163,11 @@ public final class OnnxExport {
 
         ObjectNode sch = json.createObjectNode();
         sch.put("_class_name", "LCMScheduler");
-        sch.put("beta_start", NoiseSchedule.BETA_START);
-        sch.put("beta_end", NoiseSchedule.BETA_END);
-        sch.put("beta_schedule", "scaled_linear");
-        sch.put("num_train_timesteps", NoiseSchedule.STEPS);
+        NoiseSchedule schedule = NoiseSchedule.STABLE_DIFFUSION; // the schedule Trainer trains with
+        sch.put("beta_start", schedule.betaStart());
+        sch.put("beta_end", schedule.betaEnd());
+        sch.put("beta_schedule", schedule.betaSchedule());
+        sch.put("num_train_timesteps", schedule.trainTimesteps());
         sch.put("original_inference_steps", 50);
         sch.put("prediction_type", "epsilon");
         sch.put("clip_sample", false);

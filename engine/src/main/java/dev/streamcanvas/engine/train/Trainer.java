@@ -9,6 +9,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.streamcanvas.engine.io.AtomicFiles;
+import dev.streamcanvas.engine.schedule.NoiseSchedule;
+import dev.streamcanvas.engine.text.ClipBpe;
+import dev.streamcanvas.engine.text.ClipTokenizer;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -57,7 +60,7 @@ public final class Trainer implements AutoCloseable {
     private final MicroVae vae;
     private final MicroTextEncoder text;
     private final MicroUnet unet;
-    private final NoiseSchedule schedule = new NoiseSchedule();
+    private final NoiseSchedule schedule = NoiseSchedule.STABLE_DIFFUSION;
     private final int[] trainIdx;
     private final int[] heldIdx;
     private final long[][] tokens;      // per dataset item: [L] ids of its caption
@@ -103,11 +106,13 @@ public final class Trainer implements AutoCloseable {
             bpe = ClipBpe.train(data.captions(), cfg.bpeMerges());
             bpe.write(cfg.outDir().resolve("tokenizer"), cfg.model().maxTokens());
         }
+        // encoded by the same ClipTokenizer that reads the exported tokenizer/ folder live
+        ClipTokenizer encoder = bpe.tokenizer(cfg.model().maxTokens());
         tokens = new long[n][];
         for (int i = 0; i < n; i++) {
-            tokens[i] = bpe.encode(data.caption(i), cfg.model().maxTokens());
+            tokens[i] = longIds(encoder.encode(data.caption(i)));
         }
-        emptyTokens = bpe.encode("", cfg.model().maxTokens());
+        emptyTokens = longIds(encoder.encode(""));
 
         manager = NDManager.newBaseManager("PyTorch");
         vae = new MicroVae(manager, cfg.model(), cfg.seed() + 1);
@@ -335,7 +340,7 @@ public final class Trainer implements AutoCloseable {
             System.arraycopy(latents, row * d, x0, i * d, d);
         }
         for (int i = 0; i < b; i++) {
-            t[i] = r.nextInt(NoiseSchedule.STEPS);
+            t[i] = r.nextInt(schedule.trainTimesteps());
         }
         for (int i = 0; i < b; i++) {
             long[] tok = r.nextDouble() < CAPTION_DROPOUT ? emptyTokens : tokens[items[i]];
@@ -770,6 +775,16 @@ public final class Trainer implements AutoCloseable {
         return unet;
     }
 
+    private static long[] longIds(ClipTokenizer.Encoding e) {
+        int[] ids = e.ids();
+        long[] out = new long[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            out[i] = ids[i];
+        }
+        return out;
+    }
+
+    /** The learned vocabulary (writes the tokenizer files; {@link ClipBpe#tokenizer(int)} encodes). */
     public ClipBpe tokenizer() {
         return bpe;
     }

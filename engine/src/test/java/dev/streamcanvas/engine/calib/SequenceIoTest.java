@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.streamcanvas.engine.io.Npy;
+import dev.streamcanvas.engine.io.Png;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

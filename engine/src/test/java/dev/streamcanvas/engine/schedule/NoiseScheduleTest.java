@@ -87,6 +87,24 @@ class NoiseScheduleTest {
     }
 
     @Test
+    void addNoiseMixesEachRowWithItsOwnTimestep() {
+        NoiseSchedule s = NoiseSchedule.STABLE_DIFFUSION;
+        float[] x0 = {1, -2, 0.5f, 3};
+        float[] eps = {0.25f, 1, -1, 2};
+        float[] xt = s.addNoise(x0, eps, new int[] {0, 999}, 2);
+        // by hand: abar_0 = 1 - 0.00085; abar_999 from the closed form is checked above, so use it here
+        double a0 = Math.sqrt(1 - 0.00085);
+        double b0 = Math.sqrt(0.00085);
+        assertThat(xt[0]).isCloseTo((float) (a0 * 1 + b0 * 0.25), within(1e-6f));
+        assertThat(xt[1]).isCloseTo((float) (a0 * -2 + b0 * 1), within(1e-6f));
+        double ab = s.alphaBar(999);
+        assertThat(xt[2]).isCloseTo((float) (Math.sqrt(ab) * 0.5 - Math.sqrt(1 - ab)), within(1e-6f));
+        assertThat(xt[3]).isCloseTo((float) (Math.sqrt(ab) * 3 + Math.sqrt(1 - ab) * 2), within(1e-6f));
+        assertThatThrownBy(() -> s.addNoise(new float[3], new float[4], new int[] {0, 1}, 2))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("x0 3");
+    }
+
+    @Test
     void refusesVPredictionModelsNamingTheFileAndTheValue(@TempDir Path dir) throws IOException {
         Path cfg = dir.resolve("scheduler_config.json");
         Files.writeString(cfg, "{\"_class_name\":\"EulerDiscreteScheduler\",\"prediction_type\":\"v_prediction\"}");

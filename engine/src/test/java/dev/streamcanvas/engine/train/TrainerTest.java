@@ -114,7 +114,14 @@ class TrainerTest {
             assertThat(seen[0]).isEqualTo(3);
         }
         assertThat(dir.resolve(Trainer.CHECKPOINT)).exists();
-        try (Trainer t = new Trainer(tiny(dir, TrainConfig.Assignment.NONE, 4, 5).withResume(true), data, null)) {
+        java.util.concurrent.CountDownLatch halted = new java.util.concurrent.CountDownLatch(1);
+        TrainListener waits = new TrainListener() {
+            @Override
+            public void onPaused(Stage stage, int stepsDone) {
+                halted.countDown();
+            }
+        };
+        try (Trainer t = new Trainer(tiny(dir, TrainConfig.Assignment.NONE, 4, 5).withResume(true), data, waits)) {
             t.pause();
             Thread worker = new Thread(() -> {
                 try {
@@ -124,7 +131,10 @@ class TrainerTest {
                 }
             });
             worker.start();
-            worker.join(300);
+            // wait for the run to halt (not a fixed time: a loaded machine may take long to get there)
+            assertThat(halted.await(60, java.util.concurrent.TimeUnit.SECONDS)).as("the paused run halts").isTrue();
+            // and stays halted: a while later it has neither finished nor stepped (machine load cannot fail this)
+            worker.join(200);
             assertThat(worker.isAlive()).isTrue();
             assertThat(t.unetStepsDone()).isEqualTo(3);
             t.resume();

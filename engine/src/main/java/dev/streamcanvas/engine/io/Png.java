@@ -1,6 +1,5 @@
-package dev.streamcanvas.engine.calib;
+package dev.streamcanvas.engine.io;
 
-import dev.streamcanvas.engine.io.AtomicFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -14,9 +13,11 @@ import java.util.zip.Deflater;
 import java.util.zip.Inflater;
 
 /**
- * A minimal PNG codec for 8-bit greyscale (class masks) and 8-bit RGB (images, overlays), non-interlaced,
- * so the engine needs no AWT. Reading also accepts 8-bit palette images (the palette index is returned, as
- * class masks are often stored) and greyscale with alpha / RGBA (alpha dropped).
+ * The engine's PNG codec (no AWT). Writes 8-bit greyscale (class masks) and 8-bit RGB (images, overlays).
+ * Reads non-interlaced PNGs with 8 or 16 bits per channel (16-bit keeps the high byte) in grey, grey+alpha, RGB,
+ * RGBA, or 8-bit palette (with tRNS transparency); chunk CRCs are checked. Two views of a decoded file:
+ * {@link #decode} gives 1 or 3 channel samples (a palette image gives its palette index, as class masks are
+ * stored; alpha is dropped), {@link #decodeArgb} gives non-premultiplied ARGB pixels (palette colours, alpha kept).
  */
 public final class Png {
     private static final byte[] SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
@@ -26,6 +27,14 @@ public final class Png {
 
     /** A decoded image: {@code channels} is 1 (grey or palette index) or 3 (RGB); samples row-major. */
     public record Image(int width, int height, int channels, byte[] samples) {
+    }
+
+    /** A decoded image as non-premultiplied ARGB pixels, row-major. */
+    public record Argb(int width, int height, int[] argb) {
+    }
+
+    /** The file as stored: 8-bit samples of {@code channels} per pixel (1 grey/index, 2 grey+alpha, 3, 4). */
+    private record Raw(int width, int height, int colorType, int channels, byte[] px, byte[] palette, byte[] trns) {
     }
 
     /** Writes an 8-bit greyscale PNG atomically. */
@@ -56,17 +65,7 @@ public final class Png {
                 long cost = 0;
                 for (int i = 0; i < stride; i++) {
                     int x = samples[y * stride + i] & 0xff;
-                    int a = i >= channels ? samples[y * stride + i - channels] & 0xff : 0;
-                    int b = y > 0 ? samples[(y - 1) * stride + i] & 0xff : 0;
-                    int c = y > 0 && i >= channels ? samples[(y - 1) * stride + i - channels] & 0xff : 0;
-                    int pred = switch (type) {
-                        case 0 -> 0;
-                        case 1 -> a;
-                        case 2 -> b;
-                        case 3 -> (a + b) >>> 1;
-                        default -> paeth(a, b, c);
-                    };
-                    byte r = (byte) (x - pred);
+                    byte r = (byte) (x - predict(type, samples, stride, channels, y, i));
                     cand[i] = r;
                     cost += Math.abs((int) r);
                 }
@@ -112,6 +111,23 @@ public final class Png {
         out.writeBytes(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
     }
 
+    /**
+     * The PNG row filter's prediction of byte {@code i} of row {@code y} from its left, upper and upper-left
+     * neighbours in the unfiltered image {@code img} ({@code bpp} bytes per pixel); filter types 0..4.
+     */
+    private static int predict(int type, byte[] img, int stride, int bpp, int y, int i) {
+        int a = i >= bpp ? img[y * stride + i - bpp] & 0xff : 0;
+        int b = y > 0 ? img[(y - 1) * stride + i] & 0xff : 0;
+        int c = y > 0 && i >= bpp ? img[(y - 1) * stride + i - bpp] & 0xff : 0;
+        return switch (type) {
+            case 0 -> 0;
+            case 1 -> a;
+            case 2 -> b;
+            case 3 -> (a + b) >>> 1;
+            default -> paeth(a, b, c);
+        };
+    }
+
     private static int paeth(int a, int b, int c) {
         int p = a + b - c;
         int pa = Math.abs(p - a);
@@ -135,8 +151,96 @@ public final class Png {
         }
     }
 
-    /** Decodes PNG bytes; throws {@link IllegalArgumentException} for an unsupported or broken file. */
+    /**
+     * Decodes PNG bytes to grey/palette-index or RGB samples; throws {@link IllegalArgumentException} for an
+     * unsupported or broken file.
+     */
     public static Image decode(byte[] all) {
+        Raw r = decodeRaw(all);
+        int n = r.width() * r.height();
+        byte[] px = r.px();
+        switch (r.channels()) {
+            case 1 -> {
+                return new Image(r.width(), r.height(), 1, px);
+            }
+            case 3 -> {
+                return new Image(r.width(), r.height(), 3, px);
+            }
+            case 2 -> {
+                byte[] g = new byte[n];
+                for (int i = 0; i < n; i++) {
+                    g[i] = px[2 * i];
+                }
+                return new Image(r.width(), r.height(), 1, g);
+            }
+            default -> {
+                byte[] rgb = new byte[3 * n];
+                for (int i = 0; i < n; i++) {
+                    System.arraycopy(px, 4 * i, rgb, 3 * i, 3);
+                }
+                return new Image(r.width(), r.height(), 3, rgb);
+            }
+        }
+    }
+
+    /**
+     * Decodes PNG bytes to ARGB (palette colours with tRNS alpha; an index past the palette is opaque black);
+     * throws {@link IllegalArgumentException} for an unsupported or broken file.
+     */
+    public static Argb decodeArgb(byte[] all) {
+        Raw r = decodeRaw(all);
+        int n = r.width() * r.height();
+        byte[] px = r.px();
+        int[] argb = new int[n];
+        for (int i = 0; i < n; i++) {
+            int red;
+            int g;
+            int b;
+            int a = 255;
+            switch (r.colorType()) {
+                case 0 -> {
+                    red = px[i] & 0xff;
+                    g = red;
+                    b = red;
+                }
+                case 3 -> {
+                    int idx = px[i] & 0xff;
+                    byte[] pal = r.palette();
+                    if (3 * idx + 2 >= pal.length) {
+                        argb[i] = 0xff000000;
+                        continue;
+                    }
+                    red = pal[3 * idx] & 0xff;
+                    g = pal[3 * idx + 1] & 0xff;
+                    b = pal[3 * idx + 2] & 0xff;
+                    if (r.trns() != null && idx < r.trns().length) {
+                        a = r.trns()[idx] & 0xff;
+                    }
+                }
+                case 4 -> {
+                    red = px[2 * i] & 0xff;
+                    g = red;
+                    b = red;
+                    a = px[2 * i + 1] & 0xff;
+                }
+                case 2 -> {
+                    red = px[3 * i] & 0xff;
+                    g = px[3 * i + 1] & 0xff;
+                    b = px[3 * i + 2] & 0xff;
+                }
+                default -> {
+                    red = px[4 * i] & 0xff;
+                    g = px[4 * i + 1] & 0xff;
+                    b = px[4 * i + 2] & 0xff;
+                    a = px[4 * i + 3] & 0xff;
+                }
+            }
+            argb[i] = a << 24 | red << 16 | g << 8 | b;
+        }
+        return new Argb(r.width(), r.height(), argb);
+    }
+
+    private static Raw decodeRaw(byte[] all) {
         if (all.length < 8 || !java.util.Arrays.equals(java.util.Arrays.copyOf(all, 8), SIGNATURE)) {
             throw new IllegalArgumentException("not a PNG file (bad signature)");
         }
@@ -144,8 +248,10 @@ public final class Png {
         bb.position(8);
         int width = -1;
         int height = -1;
+        int depth = 8;
         int colorType = -1;
         byte[] palette = null;
+        byte[] trns = null;
         ByteArrayOutputStream idat = new ByteArrayOutputStream();
         while (bb.remaining() >= 12) {
             int len = bb.getInt();
@@ -162,23 +268,25 @@ public final class Png {
             crc.update(t);
             crc.update(data);
             if ((int) crc.getValue() != crcStored) {
-                throw new IllegalArgumentException("CRC mismatch in chunk " + type);
+                throw new IllegalArgumentException("CRC mismatch in chunk " + type + " (corrupt file)");
             }
             switch (type) {
                 case "IHDR" -> {
+                    if (len < 13) {
+                        throw new IllegalArgumentException("IHDR chunk too short (" + len + " bytes, expected 13)");
+                    }
                     ByteBuffer h = ByteBuffer.wrap(data);
                     width = h.getInt();
                     height = h.getInt();
-                    int depth = data[8] & 0xff;
+                    depth = data[8] & 0xff;
                     colorType = data[9] & 0xff;
                     int interlace = data[12] & 0xff;
-                    if (depth != 8) {
-                        throw new IllegalArgumentException("bit depth " + depth + " is not supported (expected 8)");
-                    }
-                    if (colorType == 4 || colorType == 6 || colorType == 0 || colorType == 2 || colorType == 3) {
-                        // supported
-                    } else {
+                    if (colorType != 0 && colorType != 2 && colorType != 3 && colorType != 4 && colorType != 6) {
                         throw new IllegalArgumentException("colour type " + colorType + " is not supported");
+                    }
+                    if (depth != 8 && (depth != 16 || colorType == 3)) {
+                        throw new IllegalArgumentException("bit depth " + depth + " is not supported (expected 8"
+                                + (colorType == 3 ? "" : " or 16") + ")");
                     }
                     if (interlace != 0) {
                         throw new IllegalArgumentException("interlaced PNGs are not supported");
@@ -188,6 +296,7 @@ public final class Png {
                     }
                 }
                 case "PLTE" -> palette = data;
+                case "tRNS" -> trns = data;
                 case "IDAT" -> idat.writeBytes(data);
                 default -> {
                     // ancillary chunks are ignored
@@ -200,12 +309,16 @@ public final class Png {
         if (width < 0) {
             throw new IllegalArgumentException("missing IHDR chunk");
         }
-        int bpp = switch (colorType) {
+        if (colorType == 3 && palette == null) {
+            throw new IllegalArgumentException("palette image without a PLTE chunk");
+        }
+        int channels = switch (colorType) {
             case 0, 3 -> 1;
             case 4 -> 2;
             case 2 -> 3;
             default -> 4;
         };
+        int bpp = channels * depth / 8;
         int stride = width * bpp;
         byte[] raw = new byte[(stride + 1) * height];
         Inflater inflater = new Inflater();
@@ -230,47 +343,21 @@ public final class Png {
         byte[] px = new byte[stride * height];
         for (int y = 0; y < height; y++) {
             int type = raw[y * (stride + 1)] & 0xff;
+            if (type > 4) {
+                throw new IllegalArgumentException("bad row filter " + type + " in row " + y);
+            }
             for (int i = 0; i < stride; i++) {
                 int x = raw[y * (stride + 1) + 1 + i] & 0xff;
-                int a = i >= bpp ? px[y * stride + i - bpp] & 0xff : 0;
-                int b = y > 0 ? px[(y - 1) * stride + i] & 0xff : 0;
-                int c = y > 0 && i >= bpp ? px[(y - 1) * stride + i - bpp] & 0xff : 0;
-                int pred = switch (type) {
-                    case 0 -> 0;
-                    case 1 -> a;
-                    case 2 -> b;
-                    case 3 -> (a + b) >>> 1;
-                    case 4 -> paeth(a, b, c);
-                    default -> throw new IllegalArgumentException("bad row filter " + type + " in row " + y);
-                };
-                px[y * stride + i] = (byte) (x + pred);
+                px[y * stride + i] = (byte) (x + predict(type, px, stride, bpp, y, i));
             }
         }
-        int n = width * height;
-        switch (colorType) {
-            case 0, 3 -> {
-                if (colorType == 3 && palette == null) {
-                    throw new IllegalArgumentException("palette image without a PLTE chunk");
-                }
-                return new Image(width, height, 1, px);
+        if (depth == 16) { // keep the high (first, big-endian) byte of each sample
+            byte[] eight = new byte[px.length / 2];
+            for (int i = 0; i < eight.length; i++) {
+                eight[i] = px[2 * i];
             }
-            case 2 -> {
-                return new Image(width, height, 3, px);
-            }
-            case 4 -> {
-                byte[] g = new byte[n];
-                for (int i = 0; i < n; i++) {
-                    g[i] = px[2 * i];
-                }
-                return new Image(width, height, 1, g);
-            }
-            default -> {
-                byte[] rgb = new byte[3 * n];
-                for (int i = 0; i < n; i++) {
-                    System.arraycopy(px, 4 * i, rgb, 3 * i, 3);
-                }
-                return new Image(width, height, 3, rgb);
-            }
+            px = eight;
         }
+        return new Raw(width, height, colorType, channels, px, palette, trns);
     }
 }

@@ -1,9 +1,10 @@
-package dev.streamcanvas.engine.calib;
+package dev.streamcanvas.engine.io;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.awt.image.BufferedImage;
+import java.awt.image.IndexColorModel;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -78,5 +79,54 @@ class PngTest {
         Files.write(f, good);
         assertThatThrownBy(() -> Png.read(f)).hasMessageContaining("bad.png");
         assertThatThrownBy(() -> Png.read(dir.resolve("missing.png"))).hasMessageContaining("not found");
+    }
+
+    @Test
+    void paletteImagesGiveTheIndexAsSamplesAndTheColourAsArgb() throws IOException {
+        int w = 6;
+        int h = 3;
+        byte[] reds = {(byte) 200, 10, 0, 77};
+        byte[] greens = {0, 20, (byte) 255, 77};
+        byte[] blues = {50, 30, 0, 77};
+        IndexColorModel cm = new IndexColorModel(8, 4, reds, greens, blues);
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_INDEXED, cm);
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                img.getRaster().setSample(x, y, 0, (x + y) % 4);
+            }
+        }
+        ByteArrayOutputStream bos = new ByteArrayOutputStream();
+        ImageIO.write(img, "png", bos);
+        byte[] file = bos.toByteArray();
+        Png.Image idx = Png.decode(file);
+        Png.Argb argb = Png.decodeArgb(file);
+        assertThat(idx.channels()).isEqualTo(1);
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int k = (x + y) % 4;
+                assertThat(idx.samples()[y * w + x]).isEqualTo((byte) k);
+                assertThat(argb.argb()[y * w + x]).isEqualTo(img.getRGB(x, y))
+                        .isEqualTo(0xff000000 | (reds[k] & 0xff) << 16 | (greens[k] & 0xff) << 8 | (blues[k] & 0xff));
+            }
+        }
+    }
+
+    @Test
+    void sixteenBitGreyKeepsTheHighByte() throws IOException {
+        int w = 9;
+        int h = 4;
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_USHORT_GRAY);
+        for (int i = 0; i < w * h; i++) {
+            img.getRaster().setSample(i % w, i / w, 0, i * 1811 % 65536);
+        }
+        ByteArrayOutputStream bos = new ByteArrayOutputStream();
+        ImageIO.write(img, "png", bos);
+        Png.Image back = Png.decode(bos.toByteArray());
+        Png.Argb argb = Png.decodeArgb(bos.toByteArray());
+        for (int i = 0; i < w * h; i++) {
+            int hi = (i * 1811 % 65536) >> 8;
+            assertThat(back.samples()[i] & 0xff).isEqualTo(hi);
+            assertThat(argb.argb()[i]).isEqualTo(0xff000000 | hi << 16 | hi << 8 | hi);
+        }
     }
 }

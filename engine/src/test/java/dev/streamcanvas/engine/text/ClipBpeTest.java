@@ -1,4 +1,4 @@
-package dev.streamcanvas.engine.train;
+package dev.streamcanvas.engine.text;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -40,15 +40,16 @@ class ClipBpeTest {
     @Test
     void encodeWrapsInBosEosPadsWithEosAndMergesKnownWords() throws Exception {
         ClipBpe bpe = ClipBpe.train(List.of("red apple", "red apple", "red car"), 100);
-        long[] ids = bpe.encode("Red  APPLE", 8);
+        int[] ids = bpe.tokenizer(8).encode("Red  APPLE").ids();
         int bos = bpe.id(ClipBpe.BOS);
         int eos = bpe.id(ClipBpe.EOS);
         assertThat(ids).containsExactly(bos, bpe.id("red</w>"), bpe.id("apple</w>"), eos, eos, eos, eos, eos);
         // an unseen word falls back to byte symbols, and a long caption is cut to leave room for EOS
-        long[] unseen = bpe.encode("zq", 4);
+        int[] unseen = bpe.tokenizer(4).encode("zq").ids();
         assertThat(unseen).containsExactly(bos, bpe.id("z"), bpe.id("q</w>"), eos);
         // reading merges.txt back gives the same encoder
         bpe.write(dir, 8);
-        assertThat(ClipBpe.read(dir.resolve("merges.txt")).encode("red car apple", 8)).containsExactly(bpe.encode("red car apple", 8));
+        assertThat(ClipBpe.read(dir.resolve("merges.txt")).tokenizer(8).encode("red car apple").ids())
+                .containsExactly(bpe.tokenizer(8).encode("red car apple").ids());
     }
 }
