@@ -9,11 +9,7 @@ import java.nio.ByteOrder;
 import java.nio.IntBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -24,19 +20,12 @@ import org.slf4j.LoggerFactory;
  * executable the video input uses), at a fixed frame rate chosen when recording starts. ffmpeg starts with
  * the first frame (its size fixes the video size); a frame of another size ends the recording with a message.
  */
-public final class FfmpegVideoRecorder implements OutputRecorder {
+public final class FfmpegVideoRecorder extends QueuedRecorder {
     private static final Logger LOG = LoggerFactory.getLogger(FfmpegVideoRecorder.class);
-    private static final int POOL = 8;
 
     private final Path file;
     private final int fps;
     private final Consumer<String> onError;
-    private final Deque<Frame> free = new ArrayDeque<>();
-    private final BlockingQueue<Frame> queue = new ArrayBlockingQueue<>(POOL);
-    private final Thread writer;
-    private volatile boolean open = true;
-    private volatile long written;
-    private volatile long dropped;
     private Process process;
     private OutputStream stdin;
     private byte[] bytes = new byte[0]; // [h * w * 4] BGRA of one frame
@@ -45,16 +34,12 @@ public final class FfmpegVideoRecorder implements OutputRecorder {
     private int height;
 
     public FfmpegVideoRecorder(Path file, int fps, Consumer<String> onError) throws IOException {
+        super("sc-video-recorder", 15_000);
         Files.createDirectories(file.toAbsolutePath().getParent());
         this.file = file;
         this.fps = Math.max(1, Math.min(120, fps));
         this.onError = onError;
-        for (int i = 0; i < POOL; i++) {
-            free.add(new Frame(1, 1));
-        }
-        writer = new Thread(this::drain, "sc-video-recorder");
-        writer.setDaemon(true);
-        writer.start();
+        startWriter();
     }
 
     @Override
@@ -63,58 +48,14 @@ public final class FfmpegVideoRecorder implements OutputRecorder {
     }
 
     @Override
-    public void offer(Frame frame) {
-        if (!open) {
-            return;
-        }
-        Frame buf;
-        synchronized (free) {
-            buf = free.poll();
-        }
-        if (buf == null) {
-            dropped++;
-            return;
-        }
-        buf.copyFrom(frame);
-        if (!queue.offer(buf)) {
-            dropped++;
-            recycle(buf);
-        }
+    void failed(IOException e) {
+        discardQueued();
+        LOG.warn("video recording to {} stopped: {}", file, e.toString());
+        onError.accept("Video recording stopped: " + e.getMessage());
     }
 
-    private void recycle(Frame f) {
-        synchronized (free) {
-            free.add(f);
-        }
-    }
-
-    private void drain() {
-        try {
-            while (open || !queue.isEmpty()) {
-                Frame f = queue.poll(100, TimeUnit.MILLISECONDS);
-                if (f == null) {
-                    continue;
-                }
-                try {
-                    write(f);
-                    written++;
-                } catch (IOException e) {
-                    open = false;
-                    queue.clear();
-                    LOG.warn("video recording to {} stopped: {}", file, e.toString());
-                    onError.accept("Video recording stopped: " + e.getMessage());
-                } finally {
-                    recycle(f);
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            finish();
-        }
-    }
-
-    private void write(Frame f) throws IOException {
+    @Override
+    void write(Frame f, long index) throws IOException {
         if (process == null) {
             start(f.width(), f.height());
         } else if (f.width() != width || f.height() != height) {
@@ -144,7 +85,8 @@ public final class FfmpegVideoRecorder implements OutputRecorder {
         LOG.info("recording {}x{} at {} fps to {}", w, h, fps, file);
     }
 
-    private void finish() {
+    @Override
+    void finish() {
         Process p = process;
         if (p == null) {
             return;
@@ -164,26 +106,5 @@ public final class FfmpegVideoRecorder implements OutputRecorder {
             Thread.currentThread().interrupt();
             p.destroyForcibly();
         }
-    }
-
-    @Override
-    public long written() {
-        return written;
-    }
-
-    @Override
-    public long dropped() {
-        return dropped;
-    }
-
-    @Override
-    public void close() {
-        open = false;
-        try {
-            writer.join(15_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        LOG.info("recorded {} frames to {} ({} dropped)", written, file, dropped);
     }
 }
