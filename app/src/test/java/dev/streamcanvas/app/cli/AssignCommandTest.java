@@ -45,12 +45,8 @@ class AssignCommandTest {
         long[] sorted = p.longValues().clone();
         Arrays.sort(sorted);
         assertThat(sorted).containsExactly(0, 1, 2, 3, 4, 5);
-        // brute-force the best total over all 720 permutations, by hand-computed distances
-        double best = Double.POSITIVE_INFINITY;
-        int[] perm = {0, 1, 2, 3, 4, 5};
-        do {
-            best = Math.min(best, total(x, e, d, perm));
-        } while (next(perm));
+        // brute-force the best total over all 720 permutations (row by row, each unused column), by hand-computed distances
+        double best = bestTotal(x, e, d, 0, new boolean[n]);
         int[] got = Arrays.stream(p.longValues()).mapToInt(v -> (int) v).toArray();
         assertThat(total(x, e, d, got)).isCloseTo(best, org.assertj.core.api.Assertions.within(1e-3));
         assertThat(out.toString()).contains("n=6 d=4");
@@ -78,36 +74,33 @@ class AssignCommandTest {
     private static double total(float[] x, float[] e, int d, int[] p) {
         double s = 0;
         for (int i = 0; i < p.length; i++) {
-            double q = 0;
-            for (int k = 0; k < d; k++) {
-                double t = x[i * d + k] - e[p[i] * d + k];
-                q += t * t;
-            }
-            s += Math.sqrt(q);
+            s += distance(x, e, d, i, p[i]);
         }
         return s;
     }
 
-    private static boolean next(int[] p) {
-        int i = p.length - 2;
-        while (i >= 0 && p[i] >= p[i + 1]) {
-            i--;
+    /** The least total distance of rows {@code row..} to the columns not yet {@code used}, by trying them all. */
+    private static double bestTotal(float[] x, float[] e, int d, int row, boolean[] used) {
+        if (row == used.length) {
+            return 0;
         }
-        if (i < 0) {
-            return false;
+        double best = Double.POSITIVE_INFINITY;
+        for (int col = 0; col < used.length; col++) {
+            if (!used[col]) {
+                used[col] = true;
+                best = Math.min(best, distance(x, e, d, row, col) + bestTotal(x, e, d, row + 1, used));
+                used[col] = false;
+            }
         }
-        int j = p.length - 1;
-        while (p[j] <= p[i]) {
-            j--;
+        return best;
+    }
+
+    private static double distance(float[] x, float[] e, int d, int row, int col) {
+        double q = 0;
+        for (int k = 0; k < d; k++) {
+            double t = x[row * d + k] - e[col * d + k];
+            q += t * t;
         }
-        int t = p[i];
-        p[i] = p[j];
-        p[j] = t;
-        for (int a = i + 1, b = p.length - 1; a < b; a++, b--) {
-            t = p[a];
-            p[a] = p[b];
-            p[b] = t;
-        }
-        return true;
+        return Math.sqrt(q);
     }
 }
