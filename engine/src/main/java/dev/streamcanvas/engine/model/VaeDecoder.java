@@ -1,9 +1,7 @@
 package dev.streamcanvas.engine.model;
 
 import ai.onnxruntime.OrtException;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The VAE decoder graph: {@code latent_sample [B,C,h,w]} (unscaled) -> {@code sample [B,3,H,W]} about [-1, 1].
@@ -13,16 +11,12 @@ public final class VaeDecoder implements AutoCloseable {
     static final String ROLE = "vae decoder";
 
     private final OnnxGraph graph;
-    private final RunClock clock;
     private final TensorInfo in;
     private final TensorInfo out;
-    private final Map<Integer, TensorSlot[]> slots = new HashMap<>();
-    private final Map<String, ai.onnxruntime.OnnxTensor> feeds = new HashMap<>();
-    private final Map<String, ai.onnxruntime.OnnxTensor> pinned = new HashMap<>();
+    private final SlotPairRunner runner;
 
     public VaeDecoder(OnnxGraph graph, RunClock clock) throws ModelLoadException {
         this.graph = graph;
-        this.clock = clock;
         TensorInfo first = graph.inputs().size() == 1 ? graph.inputs().get(0) : null;
         if (graph.input("latent_sample").isEmpty() && first != null) {
             in = GraphCheck.check(graph, ROLE, "input", first, "latent_sample [batch, 4, h, w] float32|float16",
@@ -34,6 +28,7 @@ public final class VaeDecoder implements AutoCloseable {
         out = GraphCheck.output(graph, ROLE, List.of("sample"), "sample [batch, 3, H, W] float32|float16",
                 GraphCheck.FLOATS, 4);
         GraphCheck.dim(graph, ROLE, out, 1, 3, "sample [batch, 3, H, W]");
+        runner = new SlotPairRunner(graph, clock, in, out);
     }
 
     public OnnxGraph graph() {
@@ -61,17 +56,8 @@ public final class VaeDecoder implements AutoCloseable {
         int h = height / factor;
         int w = width / factor;
         try {
-            TensorSlot[] s = slots.get(frames);
-            if (s == null) {
-                s = new TensorSlot[] {new TensorSlot(graph.environment(), in.type()),
-                    new TensorSlot(graph.environment(), out.type())};
-                slots.put(frames, s);
-            }
-            feeds.put(in.name(), s[0].ensure(frames, channels, h, w));
-            pinned.put(out.name(), s[1].ensure(frames, 3, height, width));
-            s[0].putFloats(latent, 0, frames * channels * h * w);
-            clock.run(graph.session(), feeds, pinned);
-            s[1].getFloats(0, image, 0, frames * 3 * height * width);
+            TensorSlot result = runner.run(latent, frames, channels, h, w, 3, height, width);
+            result.getFloats(0, image, 0, frames * 3 * height * width);
         } catch (OrtException e) {
             throw new IllegalStateException(graph.file() + ": vae decoder run failed for " + frames + "x" + channels
                     + "x" + h + "x" + w + ": " + e.getMessage(), e);
@@ -80,11 +66,7 @@ public final class VaeDecoder implements AutoCloseable {
 
     @Override
     public void close() {
-        for (TensorSlot[] s : slots.values()) {
-            s[0].close();
-            s[1].close();
-        }
-        slots.clear();
+        runner.close();
         graph.close();
     }
 }

@@ -1,9 +1,7 @@
 package dev.streamcanvas.engine.model;
 
 import ai.onnxruntime.OrtException;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The VAE encoder graph: {@code sample [B,3,H,W]} in [-1, 1] -> {@code latent_sample [B,4,h,w]} or
@@ -14,18 +12,14 @@ public final class VaeEncoder implements AutoCloseable {
     static final String ROLE = "vae encoder";
 
     private final OnnxGraph graph;
-    private final RunClock clock;
     private final TensorInfo in;
     private final TensorInfo out;
     private final int latentChannels;
     private final boolean parameters;
-    private final Map<Integer, TensorSlot[]> slots = new HashMap<>();
-    private final Map<String, ai.onnxruntime.OnnxTensor> feeds = new HashMap<>();
-    private final Map<String, ai.onnxruntime.OnnxTensor> pinned = new HashMap<>();
+    private final SlotPairRunner runner;
 
     public VaeEncoder(OnnxGraph graph, RunClock clock) throws ModelLoadException {
         this.graph = graph;
-        this.clock = clock;
         if (graph.input("sample").isEmpty() && graph.inputs().size() == 1) { // e.g. a TAESD export
             in = GraphCheck.check(graph, ROLE, "input", graph.inputs().get(0), "sample [batch, 3, H, W] float32|float16",
                     GraphCheck.FLOATS, 4);
@@ -48,6 +42,7 @@ public final class VaeEncoder implements AutoCloseable {
                     + "' expected [batch, 2C, h, w] (mean and log-variance), found " + out.signature());
         }
         latentChannels = (int) (parameters ? c / 2 : c);
+        runner = new SlotPairRunner(graph, clock, in, out);
     }
 
     public OnnxGraph graph() {
@@ -84,19 +79,10 @@ public final class VaeEncoder implements AutoCloseable {
         int w = width / factor;
         int outC = parameters ? 2 * latentChannels : latentChannels;
         try {
-            TensorSlot[] s = slots.get(frames);
-            if (s == null) {
-                s = new TensorSlot[] {new TensorSlot(graph.environment(), in.type()),
-                    new TensorSlot(graph.environment(), out.type())};
-                slots.put(frames, s);
-            }
-            feeds.put(in.name(), s[0].ensure(frames, 3, height, width));
-            pinned.put(out.name(), s[1].ensure(frames, outC, h, w));
-            s[0].putFloats(image, 0, frames * 3 * height * width);
-            clock.run(graph.session(), feeds, pinned);
+            TensorSlot result = runner.run(image, frames, 3, height, width, outC, h, w);
             int plane = latentChannels * h * w;
             for (int f = 0; f < frames; f++) {
-                s[1].getFloats(f * outC * h * w, latent, f * plane, plane); // channels 0..C-1 = the mean
+                result.getFloats(f * outC * h * w, latent, f * plane, plane); // channels 0..C-1 = the mean
             }
         } catch (OrtException e) {
             throw new IllegalStateException(graph.file() + ": vae encoder run failed for " + frames + "x3x" + height
@@ -106,11 +92,7 @@ public final class VaeEncoder implements AutoCloseable {
 
     @Override
     public void close() {
-        for (TensorSlot[] s : slots.values()) {
-            s[0].close();
-            s[1].close();
-        }
-        slots.clear();
+        runner.close();
         graph.close();
     }
 }
