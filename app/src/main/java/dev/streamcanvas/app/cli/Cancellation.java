@@ -10,16 +10,27 @@ import java.util.concurrent.TimeUnit;
 final class Cancellation implements AutoCloseable {
     private volatile boolean cancelled;
     private final CountDownLatch stopped = new CountDownLatch(1);
-    private final Thread hook = new Thread(() -> {
-        cancelled = true;
-        try {
-            stopped.await(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }, "cancel-on-ctrl-c");
+    private final Thread hook;
 
+    /** Flags cancellation on Ctrl-C and waits up to 5 s for the command to stop. */
     Cancellation() {
+        this(() -> { }, 5);
+    }
+
+    /**
+     * Flags cancellation on Ctrl-C, calls {@code onCancel} (e.g. a trainer's cancel) and waits up to
+     * {@code graceSeconds} for {@link #close()} (e.g. until a checkpoint is written).
+     */
+    Cancellation(Runnable onCancel, long graceSeconds) {
+        hook = new Thread(() -> {
+            cancelled = true;
+            onCancel.run();
+            try {
+                stopped.await(graceSeconds, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "cancel-on-ctrl-c");
         Runtime.getRuntime().addShutdownHook(hook);
     }
 

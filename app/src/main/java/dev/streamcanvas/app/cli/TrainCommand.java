@@ -15,8 +15,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -162,27 +160,14 @@ public final class TrainCommand implements Callable<Integer> {
             return runComparison(o, cfg, mode, k, folder);
         }
         ConsoleProgress progress = new ConsoleProgress(o, "", out);
-        CountDownLatch finished = new CountDownLatch(1);
         try (Trainer trainer = new Trainer(cfg, folder, progress)) {
-            Thread hook = new Thread(() -> {
-                trainer.cancel();
-                try {
-                    finished.await(120, TimeUnit.SECONDS); // let the checkpoint be written
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "train-cancel");
-            Runtime.getRuntime().addShutdownHook(hook);
             Trainer.Outcome outcome;
+            // Ctrl-C cancels the run and gives it up to 120 s to write its checkpoint
+            Cancellation ctrlC = new Cancellation(trainer::cancel, 120);
             try {
                 outcome = trainer.run();
             } finally {
-                finished.countDown();
-            }
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // Ctrl-C: the JVM is already shutting down
+                ctrlC.close();
             }
             progress.end();
             if (outcome == Trainer.Outcome.CANCELLED) {
@@ -205,27 +190,14 @@ public final class TrainCommand implements Callable<Integer> {
 
     private int runComparison(PrintWriter o, TrainConfig cfg, TrainConfig.Assignment mode, int k, ImageFolder folder)
             throws IOException {
-        CountDownLatch finished = new CountDownLatch(1);
         try (TrainComparison c = new TrainComparison(cfg, mode, k, folder, name -> new ConsoleProgress(o, name, out.resolve(name)))) {
-            Thread hook = new Thread(() -> {
-                c.cancel();
-                try {
-                    finished.await(120, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "train-cancel");
-            Runtime.getRuntime().addShutdownHook(hook);
             Trainer.Outcome outcome;
+            // Ctrl-C cancels the run and gives it up to 120 s to write its checkpoint
+            Cancellation ctrlC = new Cancellation(c::cancel, 120);
             try {
                 outcome = c.run(Math.max(1, evalEvery));
             } finally {
-                finished.countDown();
-            }
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // Ctrl-C: the JVM is already shutting down
+                ctrlC.close();
             }
             o.println();
             if (outcome == Trainer.Outcome.CANCELLED) {
