@@ -1,13 +1,21 @@
 #!/usr/bin/env bash
 # Builds the emoji training set for `streamcanvas train` from the npm package emoji-datasource-google@16.0.0
-# (Apache-2.0 images): every 64x64 PNG under img/google/64/ plus a captions.json made from the names and short
-# names in emoji.json (skin-tone variants get the tone appended). Reproducible: fixed package version, sorted output.
+# (Apache-2.0 images): every 64x64 PNG under img/google/64/ plus
+#   captions.json    {"file.png": "name, short names, subcategory, category"} (skin-tone variants get the tone
+#                    appended), e.g. "dog face, dog, animal mammal, animals & nature"
+#   categories.json  {"file.png": "Animals & Nature"}: emoji.json's category, the labels of the emoji classifier
+# Reproducible: fixed package version, sorted output.
 #
-#   models/make-emoji-dataset.sh [OUT_DIR]      (default: models/data/emoji, git-ignored)
+#   models/make-emoji-dataset.sh [--base-only] [OUT_DIR]      (default: models/data/emoji, git-ignored)
+#
+# --base-only leaves out the skin-tone variants (1,875 of the 3,786 images, all of them People & Body, which
+# would otherwise be 60 % of the set); the shipped default model is trained on that set (models/data/emoji-base).
 #
 # Needs node + npm and access to the npm registry. The images are not committed.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+base_only=0
+if [ "${1:-}" = "--base-only" ]; then base_only=1; shift; fi
 out="${1:-$here/data/emoji}"
 pkg="emoji-datasource-google@16.0.0"
 tmp="$(mktemp -d)"
@@ -23,10 +31,10 @@ mkdir -p "$out"
 find "$out" -maxdepth 1 -name '*.png' -delete
 cp "$src"/img/google/64/*.png "$out"/
 
-node - "$src/emoji.json" "$out" <<'JS'
+node - "$src/emoji.json" "$out" "$base_only" <<'JS'
 const fs = require('fs');
 const path = require('path');
-const [jsonFile, out] = process.argv.slice(2);
+const [jsonFile, out, baseOnly] = process.argv.slice(2);
 const emoji = JSON.parse(fs.readFileSync(jsonFile, 'utf8'));
 const tones = {'1F3FB': 'light skin tone', '1F3FC': 'medium-light skin tone', '1F3FD': 'medium skin tone',
                '1F3FE': 'medium-dark skin tone', '1F3FF': 'dark skin tone'};
@@ -34,23 +42,36 @@ const clean = s => s.toLowerCase().replace(/_/g, ' ').replace(/\s+/g, ' ').trim(
 function baseCaption(e) {
   const name = clean(e.name || e.short_name || '');
   const extra = (e.short_names || []).map(clean).filter(s => s && !name.includes(s));
-  return [name, ...extra].filter(Boolean).join(', ');
+  const sub = clean((e.subcategory || '').replace(/-/g, ' '));
+  const cat = clean(e.category || '');
+  return [name, ...extra, sub, cat].filter(Boolean).filter((s, i, a) => a.indexOf(s) === i).join(', ');
 }
 const captions = {};
+const categories = {};
+const variants = new Set();
 for (const e of emoji) {
   const base = baseCaption(e);
-  if (e.image) captions[e.image] = base;
+  if (e.image) { captions[e.image] = base; categories[e.image] = e.category; }
   for (const [key, v] of Object.entries(e.skin_variations || {})) {
     const t = key.split('-').map(k => tones[k]).filter(Boolean);
-    if (v.image) captions[v.image] = [base, ...t].join(', ');
+    if (v.image && v.image !== e.image) {
+      captions[v.image] = [base, ...t].join(', ');
+      categories[v.image] = e.category;
+      variants.add(v.image);
+    }
   }
+}
+if (baseOnly === '1') {
+  for (const f of variants) fs.rmSync(path.join(out, f), {force: true});
 }
 const files = fs.readdirSync(out).filter(f => f.endsWith('.png')).sort();
 const result = {};
+const labels = {};
 let missing = 0;
 for (const f of files) {
-  if (captions[f]) result[f] = captions[f]; else missing++;
+  if (captions[f]) { result[f] = captions[f]; labels[f] = categories[f]; } else missing++;
 }
 fs.writeFileSync(path.join(out, 'captions.json'), JSON.stringify(result, null, 1) + '\n');
+fs.writeFileSync(path.join(out, 'categories.json'), JSON.stringify(labels, null, 1) + '\n');
 console.error(`${files.length} images, ${Object.keys(result).length} captions (${missing} use their file name) -> ${out}`);
 JS

@@ -93,7 +93,7 @@ public final class Trainer implements AutoCloseable {
         Files.createDirectories(cfg.outDir());
         int n = data.size();
         int held = n < 2 ? 0 : Math.max(1, Math.min(cfg.heldOut(), n / 5));
-        int[] order = permutation(n, new SplittableRandom(cfg.seed() ^ 0x48454c44L));
+        int[] order = heldOutOrder(data);
         heldIdx = java.util.Arrays.copyOfRange(order, 0, held);
         trainIdx = java.util.Arrays.copyOfRange(order, held, n);
         java.util.Arrays.sort(trainIdx);
@@ -651,6 +651,38 @@ public final class Trainer implements AutoCloseable {
             items[i] = trainIdx[pos[i]];
         }
         return items;
+    }
+
+    /**
+     * Dataset indices ordered by the SHA-256 of their file names (first 8 bytes, unsigned, ties by name): the
+     * held-out set is a prefix of this order, so it depends on the file names only (not on the seed, the other
+     * files or their order), and two runs on the same folder always hold out the same images.
+     */
+    static int[] heldOutOrder(ImageFolder data) {
+        int n = data.size();
+        long[] key = new long[n];
+        try {
+            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+            for (int i = 0; i < n; i++) {
+                byte[] h = sha.digest(data.name(i).getBytes(StandardCharsets.UTF_8));
+                key[i] = java.nio.ByteBuffer.wrap(h, 0, 8).getLong();
+            }
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by every Java runtime", e);
+        }
+        Integer[] idx = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            idx[i] = i;
+        }
+        java.util.Arrays.sort(idx, (a, b) -> {
+            int c = Long.compareUnsigned(key[a], key[b]);
+            return c != 0 ? c : data.name(a).compareTo(data.name(b));
+        });
+        int[] out = new int[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = idx[i];
+        }
+        return out;
     }
 
     private static int[] permutation(int n, SplittableRandom r) {
