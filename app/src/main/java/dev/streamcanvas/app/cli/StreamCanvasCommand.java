@@ -18,6 +18,9 @@ import picocli.CommandLine.Command;
             BenchCommand.class,
             AssignCommand.class,
             TrainCommand.class,
+            DistillCommand.class,
+            ClassifierCommand.class,
+            EvaluateCommand.class,
             CalibCommand.class,
         })
 public final class StreamCanvasCommand implements Callable<Integer> {

@@ -98,6 +98,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--export", paramLabel = "DIR", description = "After training, export an ONNX model folder (DESIGN section 3) here.")
     Path export;
 
+    @Option(names = "--export-only", description = "With --export: export the run's last checkpoint without training (the model flags must match the run).")
+    boolean exportOnly;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter o = spec.commandLine().getOut();
@@ -158,6 +161,18 @@ public final class TrainCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), "--compare needs exact, fp16 or knn:k, got '" + compare + "'");
             }
             return runComparison(o, cfg, mode, k, folder);
+        }
+        if (exportOnly) {
+            if (export == null) {
+                throw new ParameterException(spec.commandLine(), "--export-only needs --export DIR");
+            }
+            try (Trainer trainer = new Trainer(cfg.withResume(true), folder, null)) {
+                trainer.loadOnly();
+                OnnxExport.export(trainer, export);
+            }
+            o.println("exported model folder " + export);
+            o.flush();
+            return 0;
         }
         ConsoleProgress progress = new ConsoleProgress(o, "", out);
         try (Trainer trainer = new Trainer(cfg, folder, progress)) {

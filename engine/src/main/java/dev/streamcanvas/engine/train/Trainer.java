@@ -92,12 +92,8 @@ public final class Trainer implements AutoCloseable {
         }
         Files.createDirectories(cfg.outDir());
         int n = data.size();
-        int held = n < 2 ? 0 : Math.max(1, Math.min(cfg.heldOut(), n / 5));
-        int[] order = heldOutOrder(data);
-        heldIdx = java.util.Arrays.copyOfRange(order, 0, held);
-        trainIdx = java.util.Arrays.copyOfRange(order, held, n);
-        java.util.Arrays.sort(trainIdx);
-        java.util.Arrays.sort(heldIdx);
+        heldIdx = heldOutSplit(data, cfg.heldOut());
+        trainIdx = complement(heldIdx, n);
 
         Path merges = cfg.outDir().resolve("tokenizer").resolve("merges.txt");
         if (cfg.resume() && Files.exists(merges)) {
@@ -654,6 +650,34 @@ public final class Trainer implements AutoCloseable {
     }
 
     /**
+     * The held-out items (sorted dataset indices) for a requested count: at most a fifth of the set, at least one
+     * when there are two or more items, chosen by {@link #heldOutOrder}, so any tool that asks for the same count
+     * on the same folder (the trainer, the emoji classifier, the evaluation) holds out the same images.
+     */
+    public static int[] heldOutSplit(ImageFolder data, int heldOut) {
+        int n = data.size();
+        int held = n < 2 ? 0 : Math.max(1, Math.min(heldOut, n / 5));
+        int[] out = java.util.Arrays.copyOfRange(heldOutOrder(data), 0, held);
+        java.util.Arrays.sort(out);
+        return out;
+    }
+
+    /** Sorted indices 0..n-1 that are not in the sorted array {@code held}. */
+    public static int[] complement(int[] held, int n) {
+        int[] out = new int[n - held.length];
+        int k = 0;
+        int h = 0;
+        for (int i = 0; i < n; i++) {
+            if (h < held.length && held[h] == i) {
+                h++;
+            } else {
+                out[k++] = i;
+            }
+        }
+        return out;
+    }
+
+    /**
      * Dataset indices ordered by the SHA-256 of their file names (first 8 bytes, unsigned, ties by name): the
      * held-out set is a prefix of this order, so it depends on the file names only (not on the seed, the other
      * files or their order), and two runs on the same folder always hold out the same images.
@@ -791,6 +815,79 @@ public final class Trainer implements AutoCloseable {
         byte[] m = new byte[in.readInt()];
         in.readFully(m);
         return (ObjectNode) new ObjectMapper().readTree(m);
+    }
+
+    // ---------------------------------------------------------------- later stages (distillation)
+
+    /**
+     * Loads the checkpoint of a finished (or paused) run and prepares its latents without training or writing
+     * anything, so that a later stage ({@link LcmDistiller}) can use the trained models as a teacher. Needs a
+     * config with {@code resume} set and at least as many steps as the run has done.
+     */
+    public void prepareOnly() throws IOException {
+        loadOnly();
+        computeLatents();
+        prepared = true;
+    }
+
+    /**
+     * Loads the checkpoint of a run that has trained its UNet, without latents, training or writing (enough to
+     * export it with {@link OnnxExport}).
+     */
+    public void loadOnly() throws IOException {
+        Path ckpt = cfg.outDir().resolve(CHECKPOINT);
+        if (!Files.exists(ckpt)) {
+            throw new IOException(ckpt + ": no training checkpoint");
+        }
+        ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+        loadCheckpoint(ckpt);
+        if (Float.isNaN(scaling) || unetStepsDone == 0) {
+            throw new IOException(ckpt + ": the run has not trained its UNet yet (vae step " + vaeStepsDone
+                    + ", unet step " + unetStepsDone + ")");
+        }
+    }
+
+    NDManager manager() {
+        return manager;
+    }
+
+    /** The image folder this run trains on. */
+    public ImageFolder dataset() {
+        return data;
+    }
+
+    /** [2 * nTrain, 4*h*w] scaled latent means: row 2i is training item {@code trainItems()[i]}, 2i+1 its flip. */
+    float[] trainLatents() {
+        return latents;
+    }
+
+    /** Dataset indices of the training split, in latent-row order. */
+    int[] trainItems() {
+        return trainIdx;
+    }
+
+    /** Dataset indices of the held-out split (sorted). */
+    public int[] heldOutItems() {
+        return heldIdx.clone();
+    }
+
+    /** [L] token ids of dataset item {@code item}'s caption. */
+    long[] tokenIds(int item) {
+        return tokens[item];
+    }
+
+    /** [L] token ids of the empty caption. */
+    long[] emptyTokenIds() {
+        return emptyTokens;
+    }
+
+    /** Decodes scaled latents [n, 4, h, w] to images [n, 3, S, S] clipped to [-1, 1]. */
+    float[] decode(float[] scaledLatents, int n) {
+        int h = cfg.model().latentSize();
+        try (NDManager sm = manager.newSubManager()) {
+            vae.params().lendTo(sm);
+            return vae.decode(sm.create(scaledLatents, new Shape(n, 4, h, h)).div(scaling)).clip(-1f, 1f).toFloatArray();
+        }
     }
 
     // ---------------------------------------------------------------- accessors (export, UI)
