@@ -2,6 +2,8 @@ package dev.streamcanvas.engine.model;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
+import dev.streamcanvas.engine.onnx.ElementType;
+import dev.streamcanvas.engine.onnx.TensorInfo;
 import dev.streamcanvas.engine.stream.Denoiser;
 import java.util.EnumSet;
 import java.util.HashMap;
