@@ -1,6 +1,6 @@
 package dev.streamcanvas.app.train;
 
-import dev.streamcanvas.engine.train.AssignmentDemo;
+import dev.streamcanvas.engine.assign.AssignmentDemo;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;

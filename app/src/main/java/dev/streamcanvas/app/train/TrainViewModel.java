@@ -1,7 +1,7 @@
 package dev.streamcanvas.app.train;
 
 import dev.streamcanvas.app.concurrent.TaskRunner;
-import dev.streamcanvas.engine.train.AssignmentDemo;
+import dev.streamcanvas.engine.assign.AssignmentDemo;
 import dev.streamcanvas.engine.train.ImageFolder;
 import dev.streamcanvas.engine.train.MicroSdConfig;
 import dev.streamcanvas.engine.train.TrainConfig;

@@ -36,7 +36,7 @@ public record TrainConfig(Path outDir, MicroSdConfig model, Assignment assignmen
         EXACT,
         /** optimal assignment on fp16-rounded distances */
         FP16,
-        /** each latent keeps the nearest of k fresh noises (not a permutation; see NoiseAssignment) */
+        /** each latent keeps the nearest of k fresh noises (not a permutation; see assign.NoiseAssignment) */
         KNN
     }
 

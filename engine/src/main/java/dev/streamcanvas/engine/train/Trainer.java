@@ -8,6 +8,8 @@ import ai.djl.training.GradientCollector;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.streamcanvas.engine.assign.Gaussian;
+import dev.streamcanvas.engine.assign.NoiseAssignment;
 import dev.streamcanvas.engine.io.AtomicFiles;
 import dev.streamcanvas.engine.schedule.NoiseSchedule;
 import dev.streamcanvas.engine.text.ClipBpe;

@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
+import dev.streamcanvas.engine.assign.Gaussian;
 import dev.streamcanvas.engine.model.Device;
 import dev.streamcanvas.engine.model.OnnxGraph;
 import dev.streamcanvas.engine.onnx.OnnxModelFile;

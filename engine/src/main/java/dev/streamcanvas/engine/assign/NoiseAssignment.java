@@ -1,4 +1,4 @@
-package dev.streamcanvas.engine.train;
+package dev.streamcanvas.engine.assign;
 
 import dev.streamcanvas.engine.io.Half;
 import java.util.ArrayList;
