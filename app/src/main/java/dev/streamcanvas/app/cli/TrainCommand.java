@@ -1,6 +1,7 @@
 package dev.streamcanvas.app.cli;
 
 import dev.streamcanvas.app.train.ImageIoDecoder;
+import dev.streamcanvas.engine.assign.NoiseAssignment;
 import dev.streamcanvas.engine.train.ImageFolder;
 import dev.streamcanvas.engine.train.MicroSdConfig;
 import dev.streamcanvas.engine.train.OnnxExport;
@@ -106,11 +107,11 @@ public final class TrainCommand implements Callable<Integer> {
             System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(Math.max(1, threads)));
             System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
         }
-        TrainConfig.Assignment mode;
+        NoiseAssignment.Mode mode;
         int k = 1;
         String a = (compare != null ? compare : assign).toLowerCase(Locale.ROOT);
         if (a.startsWith("knn:")) {
-            mode = TrainConfig.Assignment.KNN;
+            mode = NoiseAssignment.Mode.KNN;
             try {
                 k = Integer.parseInt(a.substring(4));
             } catch (NumberFormatException e) {
@@ -118,9 +119,9 @@ public final class TrainCommand implements Callable<Integer> {
             }
         } else {
             mode = switch (a) {
-                case "none", "vanilla" -> TrainConfig.Assignment.NONE;
-                case "exact" -> TrainConfig.Assignment.EXACT;
-                case "fp16" -> TrainConfig.Assignment.FP16;
+                case "none", "vanilla" -> NoiseAssignment.Mode.NONE;
+                case "exact" -> NoiseAssignment.Mode.EXACT;
+                case "fp16" -> NoiseAssignment.Mode.FP16;
                 default -> throw new ParameterException(spec.commandLine(),
                         "--assign must be none, exact, fp16 or knn:k, got '" + assign + "'");
             };
@@ -154,7 +155,7 @@ public final class TrainCommand implements Callable<Integer> {
                 folder.size(), folder.skipped(), assign, out);
         o.flush();
         if (compare != null) {
-            if (mode == TrainConfig.Assignment.NONE) {
+            if (mode == NoiseAssignment.Mode.NONE) {
                 throw new ParameterException(spec.commandLine(), "--compare needs exact, fp16 or knn:k, got '" + compare + "'");
             }
             return runComparison(o, cfg, mode, k, folder);
@@ -188,7 +189,7 @@ public final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
-    private int runComparison(PrintWriter o, TrainConfig cfg, TrainConfig.Assignment mode, int k, ImageFolder folder)
+    private int runComparison(PrintWriter o, TrainConfig cfg, NoiseAssignment.Mode mode, int k, ImageFolder folder)
             throws IOException {
         try (TrainComparison c = new TrainComparison(cfg, mode, k, folder, name -> new ConsoleProgress(o, name, out.resolve(name)))) {
             Trainer.Outcome outcome;

@@ -2,6 +2,7 @@ package dev.streamcanvas.app.train;
 
 import dev.streamcanvas.app.concurrent.TaskRunner;
 import dev.streamcanvas.engine.assign.AssignmentDemo;
+import dev.streamcanvas.engine.assign.NoiseAssignment;
 import dev.streamcanvas.engine.train.ImageFolder;
 import dev.streamcanvas.engine.train.MicroSdConfig;
 import dev.streamcanvas.engine.train.TrainConfig;
@@ -331,14 +332,14 @@ public final class TrainViewModel {
             throw new IllegalArgumentException("Choose an output folder.");
         }
         MicroSdConfig model = modelPreset.get().config();
-        TrainConfig vanilla = new TrainConfig(out.resolve("vanilla"), model, TrainConfig.Assignment.NONE, 1, v, s, b, lr,
+        TrainConfig vanilla = new TrainConfig(out.resolve("vanilla"), model, NoiseAssignment.Mode.NONE, 1, v, s, b, lr,
                 1e-3f, Math.max(1, Math.min(200, s / 5)), eval, sample, 64, 600, 20, sd, null, false);
         TrainConfig imm = null;
         if (a != AssignmentChoice.NONE) {
-            TrainConfig.Assignment mode = switch (a) {
-                case EXACT -> TrainConfig.Assignment.EXACT;
-                case FP16 -> TrainConfig.Assignment.FP16;
-                default -> TrainConfig.Assignment.KNN;
+            NoiseAssignment.Mode mode = switch (a) {
+                case EXACT -> NoiseAssignment.Mode.EXACT;
+                case FP16 -> NoiseAssignment.Mode.FP16;
+                default -> NoiseAssignment.Mode.KNN;
             };
             // same seed, same data order, the vanilla run's VAE: only the noise pairing differs
             imm = vanilla.withOutDir(out.resolve("immiscible")).withAssignment(mode, k).withVaeFrom(out.resolve("vanilla"));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.streamcanvas.app.concurrent.TaskRunner;
 import dev.streamcanvas.app.train.TrainViewModel.Run;
 import dev.streamcanvas.app.train.TrainViewModel.State;
+import dev.streamcanvas.engine.assign.NoiseAssignment;
 import dev.streamcanvas.engine.model.ModelFolder;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
@@ -307,7 +308,7 @@ class TrainViewModelTest {
             public dev.streamcanvas.engine.train.Trainer newTrainer(dev.streamcanvas.engine.train.TrainConfig cfg,
                     dev.streamcanvas.engine.train.ImageFolder data, dev.streamcanvas.engine.train.TrainListener l)
                     throws java.io.IOException {
-                if (cfg.assignment() == dev.streamcanvas.engine.train.TrainConfig.Assignment.NONE) {
+                if (cfg.assignment() == dev.streamcanvas.engine.assign.NoiseAssignment.Mode.NONE) {
                     return engine.newTrainer(cfg, data, l);
                 }
                 return engine.newTrainer(cfg, data, new dev.streamcanvas.engine.train.TrainListener() {

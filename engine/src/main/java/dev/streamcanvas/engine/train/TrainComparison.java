@@ -1,5 +1,6 @@
 package dev.streamcanvas.engine.train;
 
+import dev.streamcanvas.engine.assign.NoiseAssignment;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.function.Function;
@@ -24,15 +25,15 @@ public final class TrainComparison implements AutoCloseable {
      * @param mode       the immiscible run's assignment (EXACT, FP16 or KNN)
      * @param listeners  a listener per run name ({@link #VANILLA}, {@link #IMMISCIBLE})
      */
-    public TrainComparison(TrainConfig base, TrainConfig.Assignment mode, int k, ImageFolder data,
+    public TrainComparison(TrainConfig base, NoiseAssignment.Mode mode, int k, ImageFolder data,
             Function<String, TrainListener> listeners) throws IOException {
-        if (mode == TrainConfig.Assignment.NONE) {
+        if (mode == NoiseAssignment.Mode.NONE) {
             throw new IllegalArgumentException("the immiscible run needs an assignment (EXACT, FP16 or KNN), got NONE");
         }
         Path vDir = base.outDir().resolve(VANILLA);
         Path iDir = base.outDir().resolve(IMMISCIBLE);
         // the vanilla run trains the shared VAE, unless the base config names one to reuse
-        vanilla = new Trainer(base.withOutDir(vDir).withAssignment(TrainConfig.Assignment.NONE, k), data,
+        vanilla = new Trainer(base.withOutDir(vDir).withAssignment(NoiseAssignment.Mode.NONE, k), data,
                 listeners.apply(VANILLA));
         Trainer imm = null;
         try {

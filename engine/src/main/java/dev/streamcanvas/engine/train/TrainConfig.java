@@ -1,5 +1,6 @@
 package dev.streamcanvas.engine.train;
 
+import dev.streamcanvas.engine.assign.NoiseAssignment;
 import java.nio.file.Path;
 
 /**
@@ -8,7 +9,7 @@ import java.nio.file.Path;
  * @param outDir          run folder: checkpoint, tokenizer, metrics (created)
  * @param model           model sizes
  * @param assignment      how noise is paired with latents (vanilla = NONE)
- * @param knn             k for {@link Assignment#KNN}
+ * @param knn             k for {@link NoiseAssignment.Mode#KNN}
  * @param vaeSteps        steps of the VAE stage (skipped when {@code vaeFrom} is given)
  * @param steps           steps of the UNet + text encoder stage
  * @param batch           batch size of both stages
@@ -24,21 +25,9 @@ import java.nio.file.Path;
  * @param vaeFrom         optional run folder whose trained VAE (and scaling factor) to reuse, so that two runs share it
  * @param resume          continue from {@code outDir}'s checkpoint when there is one
  */
-public record TrainConfig(Path outDir, MicroSdConfig model, Assignment assignment, int knn, int vaeSteps, int steps,
+public record TrainConfig(Path outDir, MicroSdConfig model, NoiseAssignment.Mode assignment, int knn, int vaeSteps, int steps,
         int batch, float lr, float vaeLr, int checkpointEvery, int evalEvery, int qualityEvery, int heldOut,
         int bpeMerges, int sampleSteps, long seed, Path vaeFrom, boolean resume) {
-
-    /** Noise pairing before the forward process. */
-    public enum Assignment {
-        /** vanilla: noise i with latent i */
-        NONE,
-        /** optimal assignment on float32 distances */
-        EXACT,
-        /** optimal assignment on fp16-rounded distances */
-        FP16,
-        /** each latent keeps the nearest of k fresh noises (not a permutation; see assign.NoiseAssignment) */
-        KNN
-    }
 
     public TrainConfig {
         if (outDir == null || model == null || assignment == null) {
@@ -48,18 +37,18 @@ public record TrainConfig(Path outDir, MicroSdConfig model, Assignment assignmen
             throw new IllegalArgumentException("need steps >= 0, vaeSteps >= 0, batch >= 1, checkpointEvery >= 1, lr > 0; got steps="
                     + steps + " vaeSteps=" + vaeSteps + " batch=" + batch + " checkpointEvery=" + checkpointEvery + " lr=" + lr);
         }
-        if (assignment == Assignment.KNN && knn < 1) {
+        if (assignment == NoiseAssignment.Mode.KNN && knn < 1) {
             throw new IllegalArgumentException("knn assignment needs k >= 1, got " + knn);
         }
     }
 
     /** Defaults for a folder of images: standard model, vanilla, 3000 steps of batch 32. */
     public static TrainConfig defaults(Path outDir) {
-        return new TrainConfig(outDir, MicroSdConfig.standard(), Assignment.NONE, 4, 2000, 3000, 32, 1e-3f, 1e-3f, 200,
+        return new TrainConfig(outDir, MicroSdConfig.standard(), NoiseAssignment.Mode.NONE, 4, 2000, 3000, 32, 1e-3f, 1e-3f, 200,
                 100, 500, 64, 600, 20, 1234, null, false);
     }
 
-    public TrainConfig withAssignment(Assignment a, int k) {
+    public TrainConfig withAssignment(NoiseAssignment.Mode a, int k) {
         return new TrainConfig(outDir, model, a, k, vaeSteps, steps, batch, lr, vaeLr, checkpointEvery, evalEvery,
                 qualityEvery, heldOut, bpeMerges, sampleSteps, seed, vaeFrom, resume);
     }

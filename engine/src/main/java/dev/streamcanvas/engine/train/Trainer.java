@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Trains the micro Stable Diffusion on an image folder: first the VAE, then the UNet together with the text
  * encoder (epsilon prediction on the SD schedule), with the noise of each UNet batch paired to the latents by
- * the configured {@link TrainConfig.Assignment}. Everything random (initial weights, data order, flips,
+ * the configured {@link NoiseAssignment.Mode}. Everything random (initial weights, data order, flips,
  * timesteps, caption dropout, noise) derives from the seed and the step number, so a vanilla and an immiscible
  * run with the same seed see identical batches and identical noise draws (the immiscible run only reorders
  * the noise), and a run resumed from a checkpoint continues exactly as if it had not stopped.
@@ -349,19 +349,8 @@ public final class Trainer implements AutoCloseable {
             System.arraycopy(tok, 0, ids, i * tok.length, tok.length);
         }
         long a0 = System.nanoTime();
-        float[] noise;
-        switch (cfg.assignment()) {
-            case KNN -> noise = NoiseAssignment.sampleNearestOfK(x0, b, d, cfg.knn(), r);
-            case EXACT, FP16 -> {
-                float[] raw = Gaussian.fill(new float[b * d], r);
-                NoiseAssignment.Result res = NoiseAssignment.assign(x0, raw, b, d,
-                        cfg.assignment() == TrainConfig.Assignment.FP16 ? NoiseAssignment.Quantization.FP16
-                                : NoiseAssignment.Quantization.EXACT);
-                noise = NoiseAssignment.permuteRows(raw, res.noiseFor(), d);
-            }
-            default -> noise = Gaussian.fill(new float[b * d], r);
-        }
-        double assignMs = cfg.assignment() == TrainConfig.Assignment.NONE ? 0 : (System.nanoTime() - a0) / 1e6;
+        float[] noise = NoiseAssignment.pairedNoise(x0, b, d, cfg.assignment(), cfg.knn(), r);
+        double assignMs = cfg.assignment() == NoiseAssignment.Mode.NONE ? 0 : (System.nanoTime() - a0) / 1e6;
         float[] xt = schedule.addNoise(x0, noise, t, d);
         float[] tf = new float[b];
         for (int i = 0; i < b; i++) {

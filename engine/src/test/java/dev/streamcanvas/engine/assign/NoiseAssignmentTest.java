@@ -170,4 +170,30 @@ class NoiseAssignmentTest {
         }
         return s;
     }
+
+    @Test
+    void pairedNoiseReordersTheVanillaDrawAndBringsItCloser() {
+        int n = 12;
+        int d = 48;
+        float[] x = Gaussian.fill(new float[n * d], new SplittableRandom(5));
+        float[] vanilla = NoiseAssignment.pairedNoise(x, n, d, NoiseAssignment.Mode.NONE, 1, new SplittableRandom(9));
+        float[] fresh = Gaussian.fill(new float[n * d], new SplittableRandom(9));
+        assertThat(vanilla).containsExactly(fresh);
+        float[] exact = NoiseAssignment.pairedNoise(x, n, d, NoiseAssignment.Mode.EXACT, 1, new SplittableRandom(9));
+        double before = 0;
+        double after = 0;
+        for (int i = 0; i < n; i++) {
+            before += CostMatrix.distance(x, i, vanilla, i, d);
+            after += CostMatrix.distance(x, i, exact, i, d);
+            int row = i;
+            boolean found = false;
+            for (int j = 0; j < n && !found; j++) {
+                found = java.util.Arrays.equals(exact, row * d, row * d + d, vanilla, j * d, j * d + d);
+            }
+            assertThat(found).as("row %d of the assigned noise is a row of the vanilla draw", i).isTrue();
+        }
+        assertThat(after).isLessThan(before);
+        float[] knn = NoiseAssignment.pairedNoise(x, n, d, NoiseAssignment.Mode.KNN, 4, new SplittableRandom(9));
+        assertThat(knn).containsExactly(NoiseAssignment.sampleNearestOfK(x, n, d, 4, new SplittableRandom(9)));
+    }
 }

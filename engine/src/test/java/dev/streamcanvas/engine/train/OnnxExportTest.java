@@ -9,6 +9,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import dev.streamcanvas.engine.assign.Gaussian;
+import dev.streamcanvas.engine.assign.NoiseAssignment;
 import dev.streamcanvas.engine.model.Device;
 import dev.streamcanvas.engine.model.OnnxGraph;
 import dev.streamcanvas.engine.onnx.OnnxModelFile;
@@ -137,7 +138,7 @@ class OnnxExportTest {
     @Test
     void exportWritesTheModelFolderContract() throws Exception {
         ImageFolder data = TestImages.shapes(12, 16, 5);
-        TrainConfig cfg = new TrainConfig(dir.resolve("run"), MicroSdConfig.tiny(), TrainConfig.Assignment.EXACT, 1, 2, 2,
+        TrainConfig cfg = new TrainConfig(dir.resolve("run"), MicroSdConfig.tiny(), NoiseAssignment.Mode.EXACT, 1, 2, 2,
                 4, 1e-3f, 1e-3f, 10, 0, 0, 3, 20, 2, 7, null, false);
         Path model = dir.resolve("model");
         try (Trainer t = new Trainer(cfg, data, null)) {

@@ -2,6 +2,7 @@ package dev.streamcanvas.engine.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.streamcanvas.engine.assign.NoiseAssignment;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,10 +17,10 @@ class TrainComparisonTest {
     @Test
     void bothRunsShareTheVaeAndAdvanceInTurns() throws Exception {
         ImageFolder data = TestImages.shapes(20, 16, 6);
-        TrainConfig base = new TrainConfig(dir, MicroSdConfig.tiny(), TrainConfig.Assignment.NONE, 1, 4, 6, 4, 2e-3f,
+        TrainConfig base = new TrainConfig(dir, MicroSdConfig.tiny(), NoiseAssignment.Mode.NONE, 1, 4, 6, 4, 2e-3f,
                 2e-3f, 50, 2, 0, 4, 20, 2, 11, null, false);
         List<String> order = new ArrayList<>();
-        try (TrainComparison c = new TrainComparison(base, TrainConfig.Assignment.FP16, 1, data,
+        try (TrainComparison c = new TrainComparison(base, NoiseAssignment.Mode.FP16, 1, data,
                 name -> new TrainListener() {
                     @Override
                     public void onStep(Stage stage, int step, int total, double loss, double assignMs, double sps) {
