@@ -91,8 +91,7 @@ public final class BenchCommand implements Callable<Integer> {
             err.println("bench: " + e.getMessage());
             return 2;
         }
-        int[] size = common.size != null ? common.size : model.fixedSize() != null ? model.fixedSize()
-                : new int[] {512, 512};
+        int[] size = common.sizeOr(model.fixedSize());
         StreamSettings base;
         try {
             base = StreamSettings.builder().prompt("a portrait in the style of a watercolor painting")
