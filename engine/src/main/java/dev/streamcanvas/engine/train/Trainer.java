@@ -5,21 +5,13 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.streamcanvas.engine.assign.Gaussian;
 import dev.streamcanvas.engine.assign.NoiseAssignment;
 import dev.streamcanvas.engine.io.AtomicFiles;
 import dev.streamcanvas.engine.schedule.NoiseSchedule;
 import dev.streamcanvas.engine.text.ClipBpe;
 import dev.streamcanvas.engine.text.ClipTokenizer;
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,8 +37,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Trainer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
-    private static final String MAGIC = "streamcanvas-train-checkpoint-1";
-    static final String CHECKPOINT = "checkpoint.bin";
+    static final String CHECKPOINT = Checkpoint.FILE;
     static final float KL_WEIGHT = 1e-3f;
     static final float CAPTION_DROPOUT = 0.1f;
     static final int[] HELD_OUT_TIMESTEPS = {50, 200, 350, 500, 650, 800, 950};
@@ -79,7 +70,7 @@ public final class Trainer implements AutoCloseable {
     private float scaling = Float.NaN;
     private float[] latents;           // [2 * nTrain, 4*h*w] scaled latent means; row 2i original, 2i+1 flipped
     private float[] heldLatents;       // [nHeld, 4*h*w]
-    private final List<double[]> history = new ArrayList<>(); // step, held-out loss, FD (NaN when not measured), mean train loss, mean assign ms
+    private final List<Measurement> history = new ArrayList<>();
     private double lossSum;
     private double assignSum;
     private int windowSteps;
@@ -227,8 +218,8 @@ public final class Trainer implements AutoCloseable {
         if (unetStepsDone < cfg.steps()) {
             return Outcome.REACHED_TARGET;
         }
-        double[] last = history.isEmpty() ? null : history.get(history.size() - 1);
-        if (last == null || (int) last[0] != unetStepsDone || Double.isNaN(last[2])) {
+        Measurement last = history.isEmpty() ? null : history.get(history.size() - 1);
+        if (last == null || last.step() != unetStepsDone || !last.hasQuality()) {
             measure(true);
         }
         saveCheckpoint();
@@ -454,15 +445,15 @@ public final class Trainer implements AutoCloseable {
     }
 
     private void measure(boolean quality) throws IOException {
-        double[] lastRow = history.isEmpty() ? null : history.get(history.size() - 1);
-        boolean sameStep = lastRow != null && (int) lastRow[0] == unetStepsDone;
+        Measurement lastRow = history.isEmpty() ? null : history.get(history.size() - 1);
+        boolean sameStep = lastRow != null && lastRow.step() == unetStepsDone;
         double held;
         if (sameStep) {
             // this step's held-out loss is known already; only the quality metric is added
-            held = lastRow[1];
+            held = lastRow.heldOutLoss();
             history.remove(history.size() - 1);
-            lossSum = lastRow[3] * Math.max(1, windowSteps);
-            assignSum = lastRow[4] * Math.max(1, windowSteps);
+            lossSum = lastRow.trainLoss() * Math.max(1, windowSteps);
+            assignSum = lastRow.assignMs() * Math.max(1, windowSteps);
             windowSteps = Math.max(1, windowSteps);
         } else {
             held = heldOutLoss();
@@ -498,8 +489,8 @@ public final class Trainer implements AutoCloseable {
             }
             listener.onQuality(unetStepsDone, fd, samples, argb, s);
         }
-        history.add(new double[] {unetStepsDone, held, fd, windowSteps == 0 ? Double.NaN : lossSum / windowSteps,
-            windowSteps == 0 ? Double.NaN : assignSum / windowSteps});
+        history.add(new Measurement(unetStepsDone, held, fd, windowSteps == 0 ? Double.NaN : lossSum / windowSteps,
+                windowSteps == 0 ? Double.NaN : assignSum / windowSteps));
         lossSum = 0;
         assignSum = 0;
         windowSteps = 0;
@@ -602,9 +593,10 @@ public final class Trainer implements AutoCloseable {
 
     private void writeMetrics() throws IOException {
         StringBuilder sb = new StringBuilder("step,heldout_loss,frechet_distance,train_loss,assign_ms\n");
-        for (double[] row : history) {
-            sb.append(String.format(Locale.ROOT, "%d,%.6f,%s,%.6f,%.3f%n", (long) row[0], row[1],
-                    Double.isNaN(row[2]) ? "" : String.format(Locale.ROOT, "%.6f", row[2]), row[3], row[4]));
+        for (Measurement row : history) {
+            sb.append(String.format(Locale.ROOT, "%d,%.6f,%s,%.6f,%.3f%n", (long) row.step(), row.heldOutLoss(),
+                    row.hasQuality() ? String.format(Locale.ROOT, "%.6f", row.frechetDistance()) : "", row.trainLoss(),
+                    row.assignMs()));
         }
         AtomicFiles.write(cfg.outDir().resolve("metrics.csv"), sb.toString().getBytes(StandardCharsets.UTF_8));
     }
@@ -706,82 +698,35 @@ public final class Trainer implements AutoCloseable {
 
     private void saveCheckpoint() throws IOException {
         Path file = cfg.outDir().resolve(CHECKPOINT);
-        ObjectMapper json = new ObjectMapper();
-        ObjectNode meta = json.createObjectNode();
-        meta.put("vaeSteps", vaeStepsDone);
-        meta.put("unetSteps", unetStepsDone);
-        meta.put("scalingFactor", scaling);
-        meta.put("model", cfg.model().toString());
-        meta.put("vocab", bpe.vocabSize());
-        ArrayNode hist = meta.putArray("history");
-        for (double[] row : history) {
-            ArrayNode a = hist.addArray();
-            for (double v : row) {
-                a.add(v);
-            }
-        }
-        byte[] metaBytes = json.writeValueAsBytes(meta);
-        AtomicFiles.write(file, os -> {
-            DataOutputStream out = new DataOutputStream(new BufferedOutputStream(os, 1 << 16));
-            out.writeUTF(MAGIC);
-            out.writeInt(metaBytes.length);
-            out.write(metaBytes);
-            vae.params().write(out);
-            text.params().write(out);
-            unet.params().write(out);
-            out.flush();
-        });
+        Checkpoint.write(file, new Checkpoint.Meta(vaeStepsDone, unetStepsDone, scaling, cfg.model().toString(),
+                bpe.vocabSize(), history), vae.params(), text.params(), unet.params());
         listener.onCheckpoint(unetStepsDone, file);
     }
 
     private void loadCheckpoint(Path file) throws IOException {
-        try (InputStream is = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
-                DataInputStream in = new DataInputStream(is)) {
-            ObjectNode meta = readMeta(in, file);
-            String model = meta.path("model").asText();
-            if (!model.equals(cfg.model().toString())) {
-                throw new IOException(file + ": checkpoint is for model " + model + ", this run configures " + cfg.model());
-            }
-            vae.params().read(in, file.toString());
-            text.params().read(in, file.toString());
-            unet.params().read(in, file.toString());
-            vaeStepsDone = meta.path("vaeSteps").asInt();
-            unetStepsDone = meta.path("unetSteps").asInt();
-            scaling = (float) meta.path("scalingFactor").asDouble(Double.NaN);
-            history.clear();
-            for (var row : meta.path("history")) {
-                double[] r = new double[row.size()];
-                for (int i = 0; i < r.length; i++) {
-                    r[i] = row.get(i).isNumber() ? row.get(i).asDouble() : Double.NaN;
-                }
-                history.add(r);
-            }
+        String model = Checkpoint.readMeta(file).model();
+        if (!model.equals(cfg.model().toString())) {
+            throw new IOException(file + ": checkpoint is for model " + model + ", this run configures " + cfg.model());
         }
+        Checkpoint.Meta meta = Checkpoint.read(file, vae.params(), text.params(), unet.params());
+        vaeStepsDone = meta.vaeSteps();
+        unetStepsDone = meta.unetSteps();
+        scaling = meta.scalingFactor();
+        history.clear();
+        history.addAll(meta.history());
     }
 
     private void loadVaeFrom(Path file) throws IOException {
-        try (InputStream is = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
-                DataInputStream in = new DataInputStream(is)) {
-            ObjectNode meta = readMeta(in, file);
-            vae.params().read(in, file.toString());
-            float s = (float) meta.path("scalingFactor").asDouble(Double.NaN);
-            if (Float.isNaN(s)) {
-                throw new IOException(file + ": its VAE stage is not finished (no scaling factor yet)");
-            }
-            scaling = s;
+        Checkpoint.Meta meta;
+        try {
+            meta = Checkpoint.read(file, vae.params(), null, null);
         } catch (java.nio.file.NoSuchFileException e) {
             throw new IOException(file + ": no checkpoint to take the VAE from", e);
         }
-    }
-
-    private static ObjectNode readMeta(DataInputStream in, Path file) throws IOException {
-        String magic = in.readUTF();
-        if (!MAGIC.equals(magic)) {
-            throw new IOException(file + ": not a StreamCanvas training checkpoint (found header '" + magic + "')");
+        if (Float.isNaN(meta.scalingFactor())) {
+            throw new IOException(file + ": its VAE stage is not finished (no scaling factor yet)");
         }
-        byte[] m = new byte[in.readInt()];
-        in.readFully(m);
-        return (ObjectNode) new ObjectMapper().readTree(m);
+        scaling = meta.scalingFactor();
     }
 
     // ---------------------------------------------------------------- accessors (export, UI)
@@ -833,8 +778,8 @@ public final class Trainer implements AutoCloseable {
         return vaeStepsDone;
     }
 
-    /** Rows of {step, held-out loss, Fréchet distance (NaN if not measured), mean train loss, mean assign ms}. */
-    public List<double[]> history() {
+    /** The measurements so far, oldest first. */
+    public List<Measurement> history() {
         return List.copyOf(history);
     }
 

@@ -17,8 +17,10 @@ class TrainerTest {
     Path dir;
 
     private static TrainConfig tiny(Path out, NoiseAssignment.Mode a, int vaeSteps, int steps) {
-        return new TrainConfig(out, MicroSdConfig.tiny(), a, 3, vaeSteps, steps, 8, 2e-3f, 2e-3f, 5, 10, 0, 8, 40, 4,
-                77, null, false);
+        return TrainConfig.builder().setOutDir(out).optModel(MicroSdConfig.tiny()).optAssignment(a, 3)
+                .optVaeSteps(vaeSteps).optSteps(steps).optBatch(8).optLearningRate(2e-3f).optVaeLearningRate(2e-3f)
+                .optCheckpointEvery(5).optEvalEvery(10).optQualityEvery(0).optHeldOut(8).optBpeMerges(40)
+                .optSampleSteps(4).optSeed(77).build();
     }
 
     @Test
@@ -197,8 +199,10 @@ class TrainerTest {
     void vanillaAndImmiscibleRunsSeeTheSameBatchesAndTheSameNoiseDraws() throws Exception {
         // with a batch of one, the assignment cannot reorder anything: both runs must end bit-identical
         ImageFolder data = TestImages.shapes(12, 16, 4);
-        TrainConfig base = new TrainConfig(dir.resolve("v"), MicroSdConfig.tiny(), NoiseAssignment.Mode.NONE, 1, 3, 4,
-                1, 2e-3f, 2e-3f, 50, 0, 0, 4, 20, 2, 5, null, false);
+        TrainConfig base = TrainConfig.builder().setOutDir(dir.resolve("v")).optModel(MicroSdConfig.tiny())
+                .optAssignment(NoiseAssignment.Mode.NONE, 1).optVaeSteps(3).optSteps(4).optBatch(1)
+                .optLearningRate(2e-3f).optVaeLearningRate(2e-3f).optCheckpointEvery(50).optEvalEvery(0)
+                .optQualityEvery(0).optHeldOut(4).optBpeMerges(20).optSampleSteps(2).optSeed(5).build();
         Map<String, float[]> vanilla;
         try (Trainer t = new Trainer(base, data, null)) {
             t.run();
