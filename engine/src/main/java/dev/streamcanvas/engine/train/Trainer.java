@@ -40,7 +40,6 @@ public final class Trainer implements AutoCloseable {
     static final String CHECKPOINT = Checkpoint.FILE;
     static final float KL_WEIGHT = 1e-3f;
     static final float CAPTION_DROPOUT = 0.1f;
-    static final int[] HELD_OUT_TIMESTEPS = {50, 200, 350, 500, 650, 800, 950};
 
     /** How {@link #run()} ended. */
     public enum Outcome { COMPLETED, CANCELLED, REACHED_TARGET }
@@ -54,6 +53,7 @@ public final class Trainer implements AutoCloseable {
     private final MicroTextEncoder text;
     private final MicroUnet unet;
     private final NoiseSchedule schedule = NoiseSchedule.STABLE_DIFFUSION;
+    private final Evaluation evaluation;
     private final int[] trainIdx;
     private final int[] heldIdx;
     private final long[][] tokens;      // per dataset item: [L] ids of its caption
@@ -111,6 +111,7 @@ public final class Trainer implements AutoCloseable {
         vae = new MicroVae(manager, cfg.model(), cfg.seed() + 1);
         text = new MicroTextEncoder(manager, cfg.model(), bpe.vocabSize(), cfg.seed() + 2);
         unet = new MicroUnet(manager, cfg.model(), cfg.seed() + 3);
+        evaluation = new Evaluation(cfg, manager, schedule, vae, text, unet);
         LOG.info("micro SD: vae {} params, text {} params (vocab {}), unet {} params; {} train / {} held-out images",
                 vae.params().count(), text.params().count(), bpe.vocabSize(), unet.params().count(), trainIdx.length,
                 heldIdx.length);
@@ -462,32 +463,15 @@ public final class Trainer implements AutoCloseable {
         double fd = Double.NaN;
         if (quality && heldIdx.length >= 2) {
             int n = heldIdx.length;
-            long[] ids = new long[n * cfg.model().maxTokens()];
-            for (int i = 0; i < n; i++) {
-                System.arraycopy(tokens[heldIdx[i]], 0, ids, i * cfg.model().maxTokens(), cfg.model().maxTokens());
-            }
-            float[] gen = sample(ids, n, cfg.sampleSteps(), cfg.seed() ^ 0x5a4d504cL);
             int s = cfg.model().imageSize();
             int imgLen = 3 * s * s;
             float[] real = new float[n * imgLen];
             for (int i = 0; i < n; i++) {
                 System.arraycopy(data.image(heldIdx[i]), 0, real, i * imgLen, imgLen);
             }
-            int fdim = 2 * cfg.model().vaeChannels();
-            float[] fg = features(gen, n);
-            if (allFinite(fg)) {
-                fd = FrechetDistance.between(fg, n, features(real, n), n, fdim);
-            } else {
-                LOG.warn("step {}: generated samples are not finite (diverged weights?); no Frechet distance", unetStepsDone);
-            }
-            int shown = Math.min(16, n);
-            float[][] samples = new float[shown][];
-            int[][] argb = new int[shown][];
-            for (int i = 0; i < shown; i++) {
-                samples[i] = java.util.Arrays.copyOfRange(gen, i * imgLen, (i + 1) * imgLen);
-                argb[i] = ImageFolder.toArgb(samples[i], s);
-            }
-            listener.onQuality(unetStepsDone, fd, samples, argb, s);
+            Evaluation.Quality q = evaluation.quality(heldIds(), real, n, scaling, unetStepsDone);
+            fd = q.frechetDistance();
+            listener.onQuality(unetStepsDone, fd, q.samples(), q.argb(), s);
         }
         history.add(new Measurement(unetStepsDone, held, fd, windowSteps == 0 ? Double.NaN : lossSum / windowSteps,
                 windowSteps == 0 ? Double.NaN : assignSum / windowSteps));
@@ -497,48 +481,9 @@ public final class Trainer implements AutoCloseable {
         writeMetrics();
     }
 
-    private static boolean allFinite(float[] x) {
-        for (float v : x) {
-            if (!Float.isFinite(v)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     /** Mean epsilon MSE over held-out latents at fixed timesteps with fixed fresh (unassigned) noise. */
     public double heldOutLoss() {
-        int n = heldIdx.length;
-        if (n == 0) {
-            return Double.NaN;
-        }
-        int h = cfg.model().latentSize();
-        int d = 4 * h * h;
-        int l = cfg.model().maxTokens();
-        SplittableRandom r = new SplittableRandom(cfg.seed() ^ 0x4e4f4953L);
-        double sum = 0;
-        int count = 0;
-        for (int t : HELD_OUT_TIMESTEPS) {
-            float[] eps = Gaussian.fill(new float[n * d], r);
-            int[] ts = new int[n];
-            java.util.Arrays.fill(ts, t);
-            float[] xt = schedule.addNoise(heldLatents, eps, ts, d);
-            long[] ids = new long[n * l];
-            for (int i = 0; i < n; i++) {
-                System.arraycopy(tokens[heldIdx[i]], 0, ids, i * l, l);
-            }
-            float[] tf = new float[n];
-            java.util.Arrays.fill(tf, t);
-            try (NDManager sm = manager.newSubManager()) {
-                unet.params().lendTo(sm);
-                text.params().lendTo(sm);
-                NDArray ctx = text.forward(sm.create(ids, new Shape(n, l)));
-                NDArray pred = unet.forward(sm.create(xt, new Shape(n, 4, h, h)), sm.create(tf, new Shape(n)), ctx);
-                sum += pred.sub(sm.create(eps, new Shape(n, 4, h, h))).square().mean().getFloat() * n;
-                count += n;
-            }
-        }
-        return sum / count;
+        return evaluation.heldOutLoss(heldLatents, heldIds(), heldIdx.length);
     }
 
     /**
@@ -546,49 +491,17 @@ public final class Trainer implements AutoCloseable {
      * returns decoded images [n, 3, S, S].
      */
     public float[] sample(long[] ids, int n, int steps, long seed) {
-        int h = cfg.model().latentSize();
-        int d = 4 * h * h;
-        int l = cfg.model().maxTokens();
-        float[] x = Gaussian.fill(new float[n * d], new SplittableRandom(seed));
-        int[] ts = new int[steps];
-        for (int k = 0; k < steps; k++) {
-            ts[k] = (int) Math.round(999.0 - k * 999.0 / steps);
-        }
-        float[] ctx;
-        try (NDManager sm = manager.newSubManager()) {
-            text.params().lendTo(sm);
-            ctx = text.forward(sm.create(ids, new Shape(n, l))).toFloatArray();           // [n, L, D]
-        }
-        Shape ctxShape = new Shape(n, l, cfg.model().textDim());
-        for (int k = 0; k < steps; k++) {
-            int t = ts[k];
-            double ab = schedule.alphaBar(t);
-            double abPrev = k + 1 < steps ? schedule.alphaBar(ts[k + 1]) : 1.0;
-            float[] tf = new float[n];
-            java.util.Arrays.fill(tf, t);
-            // one sub-manager per step, so the activations of a step are freed before the next
-            try (NDManager sm = manager.newSubManager()) {
-                unet.params().lendTo(sm);
-                NDArray xs = sm.create(x, new Shape(n, 4, h, h));
-                NDArray eps = unet.forward(xs, sm.create(tf, new Shape(n)), sm.create(ctx, ctxShape));
-                NDArray x0 = xs.sub(eps.mul((float) Math.sqrt(1 - ab))).div((float) Math.sqrt(ab));
-                x = x0.mul((float) Math.sqrt(abPrev)).add(eps.mul((float) Math.sqrt(1 - abPrev))).toFloatArray();
-            }
-        }
-        try (NDManager sm = manager.newSubManager()) {
-            vae.params().lendTo(sm);
-            return vae.decode(sm.create(x, new Shape(n, 4, h, h)).div(scaling)).clip(-1f, 1f).toFloatArray();
-        }
+        return evaluation.sample(ids, n, steps, seed, scaling);
     }
 
-    /** Quality-metric features: VAE encoder trunk, averaged over space. images [n, 3, S, S] -> [n, 2c]. */
-    private float[] features(float[] images, int n) {
-        int s = cfg.model().imageSize();
-        try (NDManager sm = manager.newSubManager()) {
-            vae.params().lendTo(sm);
-            NDArray f = vae.features(sm.create(images, new Shape(n, 3, s, s)));       // [n, 2c, h, w]
-            return f.reshape(n, f.getShape().get(1), -1).mean(new int[] {2}).toFloatArray();
+    /** [nHeld, L] token ids of the held-out captions. */
+    private long[] heldIds() {
+        int l = cfg.model().maxTokens();
+        long[] ids = new long[heldIdx.length * l];
+        for (int i = 0; i < heldIdx.length; i++) {
+            System.arraycopy(tokens[heldIdx[i]], 0, ids, i * l, l);
         }
+        return ids;
     }
 
     private void writeMetrics() throws IOException {
