@@ -1,9 +1,10 @@
 package dev.streamcanvas.app.cli;
 
+import dev.streamcanvas.engine.assign.CostMatrix;
+import dev.streamcanvas.engine.assign.LinearAssignment;
+import dev.streamcanvas.engine.assign.NoiseAssignment;
 import dev.streamcanvas.engine.io.Npy;
-import dev.streamcanvas.engine.train.CostMatrix;
-import dev.streamcanvas.engine.train.LinearAssignment;
-import dev.streamcanvas.engine.train.NoiseAssignment;
+import dev.streamcanvas.engine.train.DjlCostMatrix;
 import dev.streamcanvas.engine.train.SyntheticImages;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -186,7 +187,7 @@ public final class AssignCommand implements Callable<Integer> {
                 double ptMs = Double.NaN;
                 if (pytorch != null) {
                     long p0 = System.nanoTime();
-                    CostMatrix.l2OnEngine(x, b, e, b, dim, pytorch);
+                    DjlCostMatrix.l2(x, b, e, b, dim, pytorch);
                     ptMs = (System.nanoTime() - p0) / 1e6;
                 }
                 long s0 = System.nanoTime();

@@ -95,8 +95,7 @@ public final class BenchCommand implements Callable<Integer> {
             err.println("bench: " + e.getMessage());
             return 2;
         }
-        int[] size = common.size != null ? common.size : model.fixedSize() != null ? model.fixedSize()
-                : new int[] {512, 512};
+        int[] size = common.sizeOr(model.fixedSize());
         StreamSettings base;
         try {
             base = StreamSettings.builder().prompt("a portrait in the style of a watercolor painting")
@@ -207,10 +206,10 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /** Input shapes for a graph: the declared ones with the batch axis set to {@code batch} and free spatial axes to h, w. */
-    private static java.util.Map<String, long[]> shapes(List<dev.streamcanvas.engine.model.TensorInfo> inputs, int batch,
+    private static java.util.Map<String, long[]> shapes(List<dev.streamcanvas.engine.onnx.TensorInfo> inputs, int batch,
             int h, int w) {
         java.util.Map<String, long[]> m = new java.util.HashMap<>();
-        for (dev.streamcanvas.engine.model.TensorInfo t : inputs) {
+        for (dev.streamcanvas.engine.onnx.TensorInfo t : inputs) {
             long[] s = t.shape().clone();
             if (s.length > 0 && s[0] < 0) {
                 s[0] = batch;

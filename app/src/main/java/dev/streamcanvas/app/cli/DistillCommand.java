@@ -94,8 +94,9 @@ public final class DistillCommand implements Callable<Integer> {
         try {
             MicroSdConfig model = new MicroSdConfig(size, vaeChannels, unetChannels, textDim, 2, 4, 77, 8);
             // resume and an unreachable step target: the teacher run is only read, never trained or written
-            teacherCfg = new TrainConfig(teacher, model, TrainConfig.Assignment.NONE, 1, 0, Integer.MAX_VALUE, batch, 1e-3f,
-                    1e-3f, 100, 0, 0, heldOut, 600, 20, seed, null, true);
+            teacherCfg = TrainConfig.builder().setOutDir(teacher).optModel(model).optVaeSteps(0)
+                    .optSteps(Integer.MAX_VALUE).optBatch(batch).optEvalEvery(0).optQualityEvery(0).optHeldOut(heldOut)
+                    .optSeed(seed).optResume(true).build();
             cfg = new LcmDistiller.Config(out, steps, batch, lr, guidance, ema, checkpointEvery, seed, resume);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());

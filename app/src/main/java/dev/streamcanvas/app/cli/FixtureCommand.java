@@ -23,8 +23,8 @@ public final class FixtureCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--size", paramLabel = "WxH", description = "Image size (default: ${DEFAULT-VALUE}).",
-            defaultValue = "64x64")
-    String size;
+            defaultValue = "64x64", converter = Size.Converter.class)
+    Size size;
 
     @Option(names = "--vae-factor", paramLabel = "8|4", description = "VAE down-sampling factor (default: ${DEFAULT-VALUE}).",
             defaultValue = "8")
@@ -99,18 +99,8 @@ public final class FixtureCommand implements Callable<Integer> {
     }
 
     FixtureSpec toSpec() {
-        String[] wh = size.toLowerCase(java.util.Locale.ROOT).split("x");
-        int w;
-        int h;
-        try {
-            if (wh.length != 2) {
-                throw new NumberFormatException();
-            }
-            w = Integer.parseInt(wh[0].trim());
-            h = Integer.parseInt(wh[1].trim());
-        } catch (NumberFormatException e) {
-            throw bad("--size must look like 64x64 (width x height), got '" + size + "'");
-        }
+        int w = size.width();
+        int h = size.height();
         FixtureSpec.Ids idsType = switch (ids.toLowerCase(java.util.Locale.ROOT)) {
             case "int32" -> FixtureSpec.Ids.INT32;
             case "int64" -> FixtureSpec.Ids.INT64;

@@ -184,8 +184,7 @@ public final class RenderCommand implements Callable<Integer> {
     }
 
     private StreamSettings settings(DiffusionModel model) {
-        int[] size = common.size != null ? common.size : model.fixedSize() != null ? model.fixedSize()
-                : new int[] {512, 512};
+        int[] size = common.sizeOr(model.fixedSize());
         StreamSettings.Builder b = StreamSettings.builder().prompt(prompt).negativePrompt(negativePrompt)
                 .guidance(guidance).gamma(gamma).delta(delta).size(size[0], size[1]).slots(steps)
                 .denoisingBatch(!sequential).directStep(model.singleStep());

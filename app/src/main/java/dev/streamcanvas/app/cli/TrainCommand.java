@@ -1,7 +1,9 @@
 package dev.streamcanvas.app.cli;
 
 import dev.streamcanvas.app.train.ImageIoDecoder;
+import dev.streamcanvas.engine.assign.NoiseAssignment;
 import dev.streamcanvas.engine.train.ImageFolder;
+import dev.streamcanvas.engine.train.Measurement;
 import dev.streamcanvas.engine.train.MicroSdConfig;
 import dev.streamcanvas.engine.train.OnnxExport;
 import dev.streamcanvas.engine.train.PngDecoder;
@@ -109,11 +111,11 @@ public final class TrainCommand implements Callable<Integer> {
             System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(Math.max(1, threads)));
             System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
         }
-        TrainConfig.Assignment mode;
+        NoiseAssignment.Mode mode;
         int k = 1;
         String a = (compare != null ? compare : assign).toLowerCase(Locale.ROOT);
         if (a.startsWith("knn:")) {
-            mode = TrainConfig.Assignment.KNN;
+            mode = NoiseAssignment.Mode.KNN;
             try {
                 k = Integer.parseInt(a.substring(4));
             } catch (NumberFormatException e) {
@@ -121,9 +123,9 @@ public final class TrainCommand implements Callable<Integer> {
             }
         } else {
             mode = switch (a) {
-                case "none", "vanilla" -> TrainConfig.Assignment.NONE;
-                case "exact" -> TrainConfig.Assignment.EXACT;
-                case "fp16" -> TrainConfig.Assignment.FP16;
+                case "none", "vanilla" -> NoiseAssignment.Mode.NONE;
+                case "exact" -> NoiseAssignment.Mode.EXACT;
+                case "fp16" -> NoiseAssignment.Mode.FP16;
                 default -> throw new ParameterException(spec.commandLine(),
                         "--assign must be none, exact, fp16 or knn:k, got '" + assign + "'");
             };
@@ -132,8 +134,8 @@ public final class TrainCommand implements Callable<Integer> {
             if (compare == null) {
                 throw new ParameterException(spec.commandLine(), "--plot-only needs --compare MODE (for the label)");
             }
-            List<double[]> v = ComparisonReport.readMetrics(out.resolve("vanilla").resolve("metrics.csv"));
-            List<double[]> i = ComparisonReport.readMetrics(out.resolve("immiscible").resolve("metrics.csv"));
+            List<Measurement> v = ComparisonReport.readMetrics(out.resolve("vanilla").resolve("metrics.csv"));
+            List<Measurement> i = ComparisonReport.readMetrics(out.resolve("immiscible").resolve("metrics.csv"));
             String label = "immiscible (" + compare + ")";
             ComparisonReport.writePlot(out.resolve("curves.png"), v, i, label);
             String table = ComparisonReport.table(v, i, label);
@@ -147,8 +149,10 @@ public final class TrainCommand implements Callable<Integer> {
         TrainConfig cfg;
         try {
             model = new MicroSdConfig(size, vaeChannels, unetChannels, textDim, 2, 4, 77, 8);
-            cfg = new TrainConfig(out, model, mode, k, vaeSteps, steps, batch, lr, 1e-3f, checkpointEvery, evalEvery,
-                    qualityEvery, heldOut, 600, 20, seed, vaeFrom, resume);
+            cfg = TrainConfig.builder().setOutDir(out).optModel(model).optAssignment(mode, k).optVaeSteps(vaeSteps)
+                    .optSteps(steps).optBatch(batch).optLearningRate(lr).optCheckpointEvery(checkpointEvery)
+                    .optEvalEvery(evalEvery).optQualityEvery(qualityEvery).optHeldOut(heldOut).optSeed(seed)
+                    .optVaeFrom(vaeFrom).optResume(resume).build();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -157,7 +161,7 @@ public final class TrainCommand implements Callable<Integer> {
                 folder.size(), folder.skipped(), assign, out);
         o.flush();
         if (compare != null) {
-            if (mode == TrainConfig.Assignment.NONE) {
+            if (mode == NoiseAssignment.Mode.NONE) {
                 throw new ParameterException(spec.commandLine(), "--compare needs exact, fp16 or knn:k, got '" + compare + "'");
             }
             return runComparison(o, cfg, mode, k, folder);
@@ -194,16 +198,16 @@ public final class TrainCommand implements Callable<Integer> {
                 OnnxExport.export(trainer, export);
                 o.println("exported model folder " + export);
             }
-            List<double[]> h = trainer.history();
-            double[] last = h.get(h.size() - 1);
-            o.printf(Locale.ROOT, "done: held-out loss %.4f, Frechet distance %.3f; metrics in %s%n", last[1], last[2],
-                    out.resolve("metrics.csv"));
+            List<Measurement> h = trainer.history();
+            Measurement last = h.get(h.size() - 1);
+            o.printf(Locale.ROOT, "done: held-out loss %.4f, Frechet distance %.3f; metrics in %s%n", last.heldOutLoss(),
+                    last.frechetDistance(), out.resolve("metrics.csv"));
             o.flush();
         }
         return 0;
     }
 
-    private int runComparison(PrintWriter o, TrainConfig cfg, TrainConfig.Assignment mode, int k, ImageFolder folder)
+    private int runComparison(PrintWriter o, TrainConfig cfg, NoiseAssignment.Mode mode, int k, ImageFolder folder)
             throws IOException {
         try (TrainComparison c = new TrainComparison(cfg, mode, k, folder, name -> new ConsoleProgress(o, name, out.resolve(name)))) {
             Trainer.Outcome outcome;
@@ -220,8 +224,8 @@ public final class TrainCommand implements Callable<Integer> {
                 o.flush();
                 return 130;
             }
-            List<double[]> v = c.vanilla().history();
-            List<double[]> i = c.immiscible().history();
+            List<Measurement> v = c.vanilla().history();
+            List<Measurement> i = c.immiscible().history();
             String label = "immiscible (" + compare + ")";
             ComparisonReport.writePlot(out.resolve("curves.png"), v, i, label);
             String table = ComparisonReport.table(v, i, label);
@@ -345,8 +349,8 @@ public final class TrainCommand implements Callable<Integer> {
         }
 
         /** Reads a run's metrics.csv (step, held-out loss, Frechet distance or empty, train loss, assign ms). */
-        static List<double[]> readMetrics(Path file) throws IOException {
-            List<double[]> rows = new java.util.ArrayList<>();
+        static List<Measurement> readMetrics(Path file) throws IOException {
+            List<Measurement> rows = new java.util.ArrayList<>();
             List<String> lines;
             try {
                 lines = java.nio.file.Files.readAllLines(file);
@@ -362,21 +366,22 @@ public final class TrainCommand implements Callable<Integer> {
                 for (int k = 0; k < 5; k++) {
                     r[k] = f[k].isEmpty() ? Double.NaN : Double.parseDouble(f[k]);
                 }
-                rows.add(r);
+                rows.add(new Measurement((int) r[0], r[1], r[2], r[3], r[4]));
             }
             return rows;
         }
 
-        static String table(List<double[]> v, List<double[]> i, String label) {
+        static String table(List<Measurement> v, List<Measurement> i, String label) {
             StringBuilder sb = new StringBuilder();
             sb.append("| step | vanilla held-out loss | ").append(label).append(" held-out loss | vanilla FD | ")
                     .append(label).append(" FD | assign ms/batch |\n|---:|---:|---:|---:|---:|---:|\n");
             int n = Math.min(v.size(), i.size());
             for (int r = 0; r < n; r++) {
-                double[] a = v.get(r);
-                double[] b = i.get(r);
-                sb.append(String.format(Locale.ROOT, "| %d | %.4f | %.4f | %s | %s | %.1f |%n", (long) a[0], a[1], b[1],
-                        fmt(a[2]), fmt(b[2]), b[4]));
+                Measurement a = v.get(r);
+                Measurement b = i.get(r);
+                sb.append(String.format(Locale.ROOT, "| %d | %.4f | %.4f | %s | %s | %.1f |%n", (long) a.step(),
+                        a.heldOutLoss(), b.heldOutLoss(), fmt(a.frechetDistance()), fmt(b.frechetDistance()),
+                        b.assignMs()));
             }
             return sb.toString();
         }
@@ -385,7 +390,7 @@ public final class TrainCommand implements Callable<Integer> {
             return Double.isNaN(x) ? "" : String.format(Locale.ROOT, "%.3f", x);
         }
 
-        static void writePlot(Path file, List<double[]> v, List<double[]> i, String label) throws IOException {
+        static void writePlot(Path file, List<Measurement> v, List<Measurement> i, String label) throws IOException {
             int w = 960;
             int h = 420;
             java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(w, h, java.awt.image.BufferedImage.TYPE_INT_RGB);
@@ -394,8 +399,8 @@ public final class TrainCommand implements Callable<Integer> {
                 g.setRenderingHint(java.awt.RenderingHints.KEY_ANTIALIASING, java.awt.RenderingHints.VALUE_ANTIALIAS_ON);
                 g.setColor(java.awt.Color.WHITE);
                 g.fillRect(0, 0, w, h);
-                panel(g, 0, "held-out loss (fresh noise, fixed t)", v, i, 1, w / 2, h);
-                panel(g, w / 2, "Frechet distance, VAE-encoder features", v, i, 2, w / 2, h);
+                panel(g, 0, "held-out loss (fresh noise, fixed t)", v, i, Measurement::heldOutLoss, w / 2, h);
+                panel(g, w / 2, "Frechet distance, VAE-encoder features", v, i, Measurement::frechetDistance, w / 2, h);
                 g.setFont(g.getFont().deriveFont(13f));
                 g.setColor(VANILLA);
                 g.drawString("\u2014 vanilla", 60, h - 4);
@@ -410,8 +415,8 @@ public final class TrainCommand implements Callable<Integer> {
         private static final java.awt.Color VANILLA = new java.awt.Color(0x1f77b4);
         private static final java.awt.Color IMMISCIBLE = new java.awt.Color(0xd62728);
 
-        private static void panel(java.awt.Graphics2D g, int x0, String title, List<double[]> v, List<double[]> i,
-                int col, int w, int h) {
+        private static void panel(java.awt.Graphics2D g, int x0, String title, List<Measurement> v,
+                List<Measurement> i, java.util.function.ToDoubleFunction<Measurement> col, int w, int h) {
             int left = x0 + 60;
             int right = x0 + w - 20;
             int top = 30;
@@ -419,12 +424,13 @@ public final class TrainCommand implements Callable<Integer> {
             double maxStep = 1;
             double lo = Double.POSITIVE_INFINITY;
             double hi = Double.NEGATIVE_INFINITY;
-            for (List<double[]> rows : List.of(v, i)) {
-                for (double[] r : rows) {
-                    maxStep = Math.max(maxStep, r[0]);
-                    if (!Double.isNaN(r[col])) {
-                        lo = Math.min(lo, r[col]);
-                        hi = Math.max(hi, r[col]);
+            for (List<Measurement> rows : List.of(v, i)) {
+                for (Measurement r : rows) {
+                    maxStep = Math.max(maxStep, r.step());
+                    double val = col.applyAsDouble(r);
+                    if (!Double.isNaN(val)) {
+                        lo = Math.min(lo, val);
+                        hi = Math.max(hi, val);
                     }
                 }
             }
@@ -459,17 +465,18 @@ public final class TrainCommand implements Callable<Integer> {
             double finalHi = hi;
             double finalMax = maxStep;
             for (int s = 0; s < 2; s++) {
-                List<double[]> rows = s == 0 ? v : i;
+                List<Measurement> rows = s == 0 ? v : i;
                 g.setColor(s == 0 ? VANILLA : IMMISCIBLE);
                 g.setStroke(new java.awt.BasicStroke(2f));
                 int px = -1;
                 int py = -1;
-                for (double[] r : rows) {
-                    if (Double.isNaN(r[col])) {
+                for (Measurement r : rows) {
+                    double val = col.applyAsDouble(r);
+                    if (Double.isNaN(val)) {
                         continue;
                     }
-                    int x = left + (int) Math.round((right - left) * r[0] / finalMax);
-                    int y = bottom - (int) Math.round((bottom - top) * (r[col] - finalLo) / (finalHi - finalLo));
+                    int x = left + (int) Math.round((right - left) * r.step() / finalMax);
+                    int y = bottom - (int) Math.round((bottom - top) * (val - finalLo) / (finalHi - finalLo));
                     if (px >= 0) {
                         g.drawLine(px, py, x, y);
                     }

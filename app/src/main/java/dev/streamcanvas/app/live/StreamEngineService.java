@@ -181,7 +181,7 @@ public final class StreamEngineService implements GenerationService, StreamEngin
             return preview.metrics();
         }
         StreamMetrics m = engine.metrics();
-        return new ServiceMetrics(m.fps(), latencyMs, m.inputDropped() + m.outputDropped(), m.skipped());
+        return new ServiceMetrics(m.fps(), latencyMs, m.inputDropped(), m.skipped());
     }
 
     @Override

@@ -4,6 +4,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.streamcanvas.engine.onnx.ElementType;
 import dev.streamcanvas.engine.onnx.GraphBuilder;
 import dev.streamcanvas.engine.onnx.Value;
 import java.nio.FloatBuffer;

@@ -2,9 +2,11 @@ package dev.streamcanvas.engine.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.streamcanvas.engine.onnx.ElementType;
 import dev.streamcanvas.engine.onnx.OnnxFormatException;
 import dev.streamcanvas.engine.onnx.OnnxModelFile;
 import dev.streamcanvas.engine.onnx.OnnxSummary;
+import dev.streamcanvas.engine.onnx.TensorInfo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,6 +2,7 @@ package dev.streamcanvas.engine.model;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
+import dev.streamcanvas.engine.onnx.TensorInfo;
 import java.util.HashMap;
 import java.util.Map;
 

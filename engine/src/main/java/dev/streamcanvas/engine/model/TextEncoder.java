@@ -3,6 +3,8 @@ package dev.streamcanvas.engine.model;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.streamcanvas.engine.onnx.ElementType;
+import dev.streamcanvas.engine.onnx.TensorInfo;
 import dev.streamcanvas.engine.stream.PromptEncoder;
 import dev.streamcanvas.engine.text.ClipTokenizer;
 import java.util.EnumSet;

@@ -1,6 +1,7 @@
 package dev.streamcanvas.engine.model;
 
 import ai.onnxruntime.OrtException;
+import dev.streamcanvas.engine.onnx.TensorInfo;
 import java.util.List;
 
 /**

@@ -4,7 +4,6 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.streamcanvas.engine.io.AtomicFiles;
-import dev.streamcanvas.engine.model.ElementType;
 import dev.streamcanvas.engine.onnx.proto.OnnxProtos.AttributeProto;
 import dev.streamcanvas.engine.onnx.proto.OnnxProtos.GraphProto;
 import dev.streamcanvas.engine.onnx.proto.OnnxProtos.ModelProto;

@@ -36,8 +36,8 @@ public final class StreamPipeline {
     private boolean bufferValid;
     private float[] cond; // [L*D]
     private float[] uncond; // [L*D]
-    private int[] timesteps; // [unet batch]; replaced (never mutated) when the layout changes
-    private float[] embeddings; // [unet batch, L, D]; replaced (never mutated) when prompts or layout change
+    private Conditioning layout; // [unet batch] timesteps and [unet batch, L, D] embeddings of a batched call
+    private Conditioning conditioned; // what the denoiser was last conditioned on
     private int unetBatch;
     private float[] unetIn; // [unet batch, C, h, w]
     private float[] unetOut; // [unet batch, C, h, w]
@@ -159,8 +159,7 @@ public final class StreamPipeline {
             ts[row] = coeff[settings.denoisingBatch() ? r / frames : 0].timestep();
             System.arraycopy(cond, 0, emb, row * ld, ld);
         }
-        timesteps = ts;
-        embeddings = emb;
+        layout = new Conditioning(ts, emb, promptEncoder.sequenceLength(), promptEncoder.width());
         unetIn = new float[unetBatch * e];
         unetOut = new float[unetBatch * e];
         slotCalls = null;
@@ -178,18 +177,8 @@ public final class StreamPipeline {
         return settings;
     }
 
-    /** Rows of the UNet batch per call (per slot call in sequential mode). */
-    public int unetBatch() {
-        return unetBatch;
-    }
-
     public long calls() {
         return calls;
-    }
-
-    /** [n*F, C, h, w] the current stock noise (read-only view for tests and diagnostics). */
-    public float[] stockNoise() {
-        return stock;
     }
 
     /**
@@ -311,7 +300,7 @@ public final class StreamPipeline {
     }
 
     /** Per-slot UNet calls of sequential mode: INITIALIZE's negative pass runs on the first slot only. */
-    private record SlotCall(int[] timesteps, float[] embeddings, int batch, int offset) {
+    private record SlotCall(Conditioning conditioning, int batch, int offset) {
     }
 
     private SlotCall[] slotCalls;
@@ -330,7 +319,8 @@ public final class StreamPipeline {
                 for (int r = 0; r < batch; r++) {
                     System.arraycopy(negative && r < frames ? uncond : cond, 0, emb, r * ld, ld);
                 }
-                calls[i] = new SlotCall(ts, emb, batch, negative ? frames * e : 0);
+                calls[i] = new SlotCall(new Conditioning(ts, emb, promptEncoder.sequenceLength(),
+                        promptEncoder.width()), batch, negative ? frames * e : 0);
             }
             slotCalls = calls;
         }
@@ -354,7 +344,7 @@ public final class StreamPipeline {
             off = re;
         }
         System.arraycopy(x, 0, unetIn, off, re);
-        denoiser.predict(unetIn, timesteps, embeddings, unetBatch, h, w, unetOut);
+        predict(layout, unetBatch);
         guide(off, re, fe, firstRow);
     }
 
@@ -365,13 +355,25 @@ public final class StreamPipeline {
             System.arraycopy(xBatch, 0, unetIn, 0, fe);
         }
         System.arraycopy(xBatch, 0, unetIn, off, fe);
-        denoiser.predict(unetIn, call.timesteps(), call.embeddings(), call.batch(), h, w, unetOut);
+        predict(call.conditioning(), call.batch());
         GuidanceMode g = settings.guidance();
         if (g == GuidanceMode.INITIALIZE && off == 0) {
             selfGuide(0, fe, slot * fe, settings.gamma()); // later slots: the stock noise seeded at slot 0
         } else {
             guide(off, fe, fe, slot);
         }
+    }
+
+    /**
+     * One UNet call on {@code unetIn}: the denoiser is conditioned anew only when the conditioning differs from the
+     * last one handed over (once per layout change in batch mode; per slot call in sequential mode with n > 1).
+     */
+    private void predict(Conditioning c, int rows) {
+        if (c != conditioned) {
+            denoiser.condition(c);
+            conditioned = c;
+        }
+        denoiser.predict(unetIn, rows, h, w, unetOut);
     }
 
     /** eps[firstRow..] = guided estimate from unetOut (positive rows at {@code off}, negatives before). */

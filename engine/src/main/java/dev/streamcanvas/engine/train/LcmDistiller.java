@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.streamcanvas.engine.assign.Gaussian;
 import dev.streamcanvas.engine.io.AtomicFiles;
 import dev.streamcanvas.engine.schedule.NoiseSchedule;
 import dev.streamcanvas.engine.schedule.StepCoefficients;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.streamcanvas.engine.io.AtomicFiles;
-import dev.streamcanvas.engine.model.ElementType;
+import dev.streamcanvas.engine.onnx.ElementType;
 import dev.streamcanvas.engine.onnx.GraphBuilder;
 import dev.streamcanvas.engine.onnx.OnnxModelFile;
 import dev.streamcanvas.engine.onnx.Value;

@@ -3,6 +3,7 @@ package dev.streamcanvas.engine.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.streamcanvas.engine.assign.Gaussian;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;

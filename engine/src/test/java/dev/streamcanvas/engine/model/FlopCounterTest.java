@@ -2,6 +2,7 @@ package dev.streamcanvas.engine.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.streamcanvas.engine.onnx.ElementType;
 import dev.streamcanvas.engine.onnx.GraphBuilder;
 import dev.streamcanvas.engine.onnx.OnnxModelFile;
 import dev.streamcanvas.engine.onnx.Value;

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.streamcanvas.engine.io.Half;
 import dev.streamcanvas.engine.model.Device;
-import dev.streamcanvas.engine.model.ElementType;
 import dev.streamcanvas.engine.model.OnnxGraph;
 import dev.streamcanvas.engine.onnx.FixtureSpec.Ids;
 import dev.streamcanvas.engine.onnx.FixtureSpec.Precision;

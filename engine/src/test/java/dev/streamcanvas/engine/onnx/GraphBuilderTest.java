@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.streamcanvas.engine.model.Device;
-import dev.streamcanvas.engine.model.ElementType;
 import dev.streamcanvas.engine.model.OnnxGraph;
 import dev.streamcanvas.engine.onnx.OrtRun.In;
 import dev.streamcanvas.engine.onnx.OrtRun.Out;

@@ -33,13 +33,21 @@ final class FakeModel implements StreamModel {
 
     @Override
     public Denoiser denoiser() {
-        return (latents, timesteps, embeddings, batch, h, w, out) -> {
-            RuntimeException fail = failNextUnet;
-            if (fail != null) {
-                failNextUnet = null;
-                throw fail;
+        return new Denoiser() {
+            @Override
+            public void condition(Conditioning c) {
+                unet.condition(c);
             }
-            unet.predict(latents, timesteps, embeddings, batch, h, w, out);
+
+            @Override
+            public void predict(float[] latents, int batch, int h, int w, float[] out) {
+                RuntimeException fail = failNextUnet;
+                if (fail != null) {
+                    failNextUnet = null;
+                    throw fail;
+                }
+                unet.predict(latents, batch, h, w, out);
+            }
         };
     }
 

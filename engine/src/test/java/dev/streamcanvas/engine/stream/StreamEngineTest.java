@@ -220,4 +220,38 @@ class StreamEngineTest {
         engine.submitEmpty();
         assertThat(outputs.poll(20, TimeUnit.SECONDS)).hasSize(16 * 16 + 1);
     }
+
+    @Test
+    void aModelWhoseLoadFinishesWhileTheEngineClosesIsClosedToo() throws InterruptedException {
+        load(new FakeModel("first", 8));
+        FakeModel late = new FakeModel("late", 8);
+        java.util.concurrent.CountDownLatch loading = new java.util.concurrent.CountDownLatch(1);
+        engine.loadModel("late", () -> {
+            loading.countDown();
+            try {
+                Thread.sleep(60_000);
+            } catch (InterruptedException e) {
+                Thread.sleep(300); // close() interrupts the loader; the load still completes, after the loop ended
+            }
+            return late;
+        }, loads::add);
+        assertThat(loading.await(10, TimeUnit.SECONDS)).isTrue();
+
+        engine.close();
+
+        assertThat(late.closed).as("the late model's sessions are closed, not leaked").isTrue();
+    }
+
+    @Test
+    void metricsReadOnlyFinalOrVolatileFieldsOfTheEngine() {
+        com.tngtech.archunit.core.domain.JavaClass c = new com.tngtech.archunit.core.importer.ClassFileImporter()
+                .importClasses(StreamEngine.class).get(StreamEngine.class);
+        var accesses = c.getMethod("metrics").getFieldAccesses().stream()
+                .filter(a -> a.getTargetOwner().isEquivalentTo(StreamEngine.class)).toList();
+        assertThat(accesses).isNotEmpty();
+        assertThat(accesses).allSatisfy(a -> assertThat(a.getTarget().resolveMember().orElseThrow().getModifiers())
+                .as("field %s read by metrics() from any thread", a.getTarget().getName())
+                .containsAnyOf(com.tngtech.archunit.core.domain.JavaModifier.FINAL,
+                        com.tngtech.archunit.core.domain.JavaModifier.VOLATILE));
+    }
 }

@@ -77,6 +77,22 @@ class StreamPipelineTest {
         }
         assertThat(unet.lastBatch).isEqualTo(g.unetBatch(ts.size(), 1));
         assertThat(unet.calls).isEqualTo(7);
+        assertThat(unet.conditionings).as("conditioning is handed over once per layout, not per frame").isEqualTo(1);
+    }
+
+    @org.junit.jupiter.api.Test
+    void aPromptChangeHandsTheDenoiserANewConditioningOnce() throws IOException {
+        StreamPipeline p = pipeline();
+        StreamSettings s = settings(List.of(32, 45), GuidanceMode.SELF);
+        p.configure(s, 4, H, W);
+        Random r = new Random(3);
+        p.step(frame(r));
+        p.step(frame(r));
+        p.configure(s.toBuilder().prompt("a dog").build(), 4, H, W);
+        p.step(frame(r));
+        p.step(frame(r));
+        assertThat(unet.conditionings).isEqualTo(2);
+        assertThat(unet.calls).isEqualTo(4);
     }
 
     @ParameterizedTest(name = "{0} with t_index {1}")

@@ -122,8 +122,10 @@ class LcmDistillerTest {
     }
 
     private static TrainConfig teacher(Path out, boolean resume) {
-        return new TrainConfig(out, MicroSdConfig.tiny(), TrainConfig.Assignment.NONE, 1, 10, resume ? Integer.MAX_VALUE : 10,
-                4, 2e-3f, 2e-3f, 100, 0, 0, 8, 40, 4, 77, null, resume);
+        return TrainConfig.builder().setOutDir(out).optModel(MicroSdConfig.tiny()).optVaeSteps(10)
+                .optSteps(resume ? Integer.MAX_VALUE : 10).optBatch(4).optLearningRate(2e-3f).optVaeLearningRate(2e-3f)
+                .optCheckpointEvery(100).optEvalEvery(0).optQualityEvery(0).optHeldOut(8).optBpeMerges(40).optSampleSteps(4)
+                .optSeed(77).optResume(resume).build();
     }
 
     private static LcmDistiller.Config config(Path out, int steps, boolean resume) {

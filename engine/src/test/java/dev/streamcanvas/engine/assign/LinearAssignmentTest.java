@@ -1,4 +1,4 @@
-package dev.streamcanvas.engine.train;
+package dev.streamcanvas.engine.assign;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;

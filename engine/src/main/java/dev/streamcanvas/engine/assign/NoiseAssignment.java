@@ -1,4 +1,4 @@
-package dev.streamcanvas.engine.train;
+package dev.streamcanvas.engine.assign;
 
 import dev.streamcanvas.engine.io.Half;
 import java.util.ArrayList;
@@ -18,6 +18,39 @@ import java.util.SplittableRandom;
  */
 public final class NoiseAssignment {
     private NoiseAssignment() {
+    }
+
+    /** How a batch's noise is paired with its images (or latents) before the forward process. */
+    public enum Mode {
+        /** vanilla: noise i with image i */
+        NONE,
+        /** optimal assignment on float32 distances */
+        EXACT,
+        /** optimal assignment on fp16-rounded distances */
+        FP16,
+        /** each image keeps the nearest of k fresh noises (not a permutation; see {@link #sampleNearestOfK}) */
+        KNN
+    }
+
+    /**
+     * Standard normal noise for a batch, paired with {@code images} as {@code mode} says: drawn from {@code rng}
+     * and returned row-permuted (EXACT, FP16), drawn as is (NONE), or the nearest of {@code k} draws per image
+     * (KNN). Row i of the result is the noise for image i.
+     *
+     * @param images [n, d] row-major
+     * @param k      candidates per image for KNN (ignored otherwise)
+     * @return [n, d] row-major
+     */
+    public static float[] pairedNoise(float[] images, int n, int d, Mode mode, int k, SplittableRandom rng) {
+        return switch (mode) {
+            case KNN -> sampleNearestOfK(images, n, d, k, rng);
+            case EXACT, FP16 -> {
+                float[] raw = Gaussian.fill(new float[n * d], rng);
+                Result res = assign(images, raw, n, d, mode == Mode.FP16 ? Quantization.FP16 : Quantization.EXACT);
+                yield permuteRows(raw, res.noiseFor(), d);
+            }
+            case NONE -> Gaussian.fill(new float[n * d], rng);
+        };
     }
 
     /** How costs are treated before solving. */

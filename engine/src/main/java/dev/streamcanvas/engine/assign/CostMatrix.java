@@ -1,4 +1,4 @@
-package dev.streamcanvas.engine.train;
+package dev.streamcanvas.engine.assign;
 
 import java.util.stream.IntStream;
 
@@ -80,35 +80,8 @@ public final class CostMatrix {
         return out;
     }
 
-    /**
-     * The same distances computed by the DJL engine that {@code manager} belongs to (one GEMM for the dot
-     * products, float32 accumulation as the engine's BLAS does it). Faster for large batches; the result
-     * matches {@link #l2} to about 1e-5 relative on image/noise data.
-     */
-    public static float[] l2OnEngine(float[] a, int n, float[] b, int m, int d, ai.djl.ndarray.NDManager manager) {
-        if (a.length != (long) n * d || b.length != (long) m * d) {
-            throw new IllegalArgumentException("expected [" + n + ", " + d + "] and [" + m + ", " + d + "], got "
-                    + a.length + " and " + b.length + " values");
-        }
-        double[] na = squaredNorms(a, n, d);
-        double[] nb = squaredNorms(b, m, d);
-        float[] dot;
-        try (ai.djl.ndarray.NDManager sm = manager.newSubManager()) {
-            ai.djl.ndarray.NDArray x = sm.create(a, new ai.djl.ndarray.types.Shape(n, d));
-            ai.djl.ndarray.NDArray e = sm.create(b, new ai.djl.ndarray.types.Shape(m, d));
-            dot = x.matMul(e.transpose()).toFloatArray();                        // [n, m]
-        }
-        float[] out = new float[n * m];
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < m; j++) {
-                double sq = na[i] + nb[j] - 2.0 * dot[i * m + j];
-                out[i * m + j] = (float) Math.sqrt(Math.max(0, sq));
-            }
-        }
-        return out;
-    }
-
-    static double[] squaredNorms(float[] x, int n, int d) {
+    /** Squared L2 norm of each row of {@code x} [n, d], accumulated in double. */
+    public static double[] squaredNorms(float[] x, int n, int d) {
         double[] out = new double[n];
         for (int i = 0; i < n; i++) {
             double s = 0;

@@ -1,8 +1,9 @@
-package dev.streamcanvas.engine.train;
+package dev.streamcanvas.engine.assign;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.streamcanvas.engine.train.SyntheticImages;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -31,22 +32,6 @@ class NoiseAssignmentTest {
                     s += t * t;
                 }
                 assertThat((double) c[i * m + j]).isCloseTo(Math.sqrt(s), within(2e-6 * Math.sqrt(s)));
-            }
-        }
-    }
-
-    @Test
-    void engineCostMatrixAgreesWithTheJavaOne() {
-        SplittableRandom rng = new SplittableRandom(30);
-        int n = 40;
-        int d = 3072;
-        float[] x = SyntheticImages.smoothBatch(n, 3, 32, 32, rng);
-        float[] e = Gaussian.fill(new float[n * d], rng);
-        float[] java = CostMatrix.l2(x, n, e, n, d);
-        try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager("PyTorch")) {
-            float[] eng = CostMatrix.l2OnEngine(x, n, e, n, d, m);
-            for (int i = 0; i < java.length; i++) {
-                assertThat((double) eng[i]).isCloseTo(java[i], within(2e-5 * java[i]));
             }
         }
     }
@@ -184,5 +169,31 @@ class NoiseAssignmentTest {
             s += c[i * n + p[i]];
         }
         return s;
+    }
+
+    @Test
+    void pairedNoiseReordersTheVanillaDrawAndBringsItCloser() {
+        int n = 12;
+        int d = 48;
+        float[] x = Gaussian.fill(new float[n * d], new SplittableRandom(5));
+        float[] vanilla = NoiseAssignment.pairedNoise(x, n, d, NoiseAssignment.Mode.NONE, 1, new SplittableRandom(9));
+        float[] fresh = Gaussian.fill(new float[n * d], new SplittableRandom(9));
+        assertThat(vanilla).containsExactly(fresh);
+        float[] exact = NoiseAssignment.pairedNoise(x, n, d, NoiseAssignment.Mode.EXACT, 1, new SplittableRandom(9));
+        double before = 0;
+        double after = 0;
+        for (int i = 0; i < n; i++) {
+            before += CostMatrix.distance(x, i, vanilla, i, d);
+            after += CostMatrix.distance(x, i, exact, i, d);
+            int row = i;
+            boolean found = false;
+            for (int j = 0; j < n && !found; j++) {
+                found = java.util.Arrays.equals(exact, row * d, row * d + d, vanilla, j * d, j * d + d);
+            }
+            assertThat(found).as("row %d of the assigned noise is a row of the vanilla draw", i).isTrue();
+        }
+        assertThat(after).isLessThan(before);
+        float[] knn = NoiseAssignment.pairedNoise(x, n, d, NoiseAssignment.Mode.KNN, 4, new SplittableRandom(9));
+        assertThat(knn).containsExactly(NoiseAssignment.sampleNearestOfK(x, n, d, 4, new SplittableRandom(9)));
     }
 }

@@ -1,4 +1,4 @@
-package dev.streamcanvas.engine.model;
+package dev.streamcanvas.engine.onnx;
 
 import java.util.ArrayList;
 import java.util.Arrays;

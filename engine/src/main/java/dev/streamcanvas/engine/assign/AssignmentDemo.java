@@ -1,4 +1,4 @@
-package dev.streamcanvas.engine.train;
+package dev.streamcanvas.engine.assign;
 
 import java.util.SplittableRandom;
 
