@@ -227,4 +227,72 @@ final class EvalImages {
         g.dispose();
         return img;
     }
+
+    /** One line chart per series, side by side: {@code series[k]} = {xs, ys}, NaN points left out. */
+    static BufferedImage curves(List<String> titles, List<double[][]> series) {
+        int pw = 360;
+        int ph = 260;
+        int n = titles.size();
+        BufferedImage img = new BufferedImage(n * pw, ph, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, img.getWidth(), ph);
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        for (int k = 0; k < n; k++) {
+            double[] xs = series.get(k)[0];
+            double[] ys = series.get(k)[1];
+            double x0 = Double.MAX_VALUE;
+            double x1 = -Double.MAX_VALUE;
+            double y0 = Double.MAX_VALUE;
+            double y1 = -Double.MAX_VALUE;
+            for (int i = 0; i < xs.length; i++) {
+                if (Double.isFinite(ys[i])) {
+                    x0 = Math.min(x0, xs[i]);
+                    x1 = Math.max(x1, xs[i]);
+                    y0 = Math.min(y0, ys[i]);
+                    y1 = Math.max(y1, ys[i]);
+                }
+            }
+            int ox = k * pw + 55;
+            int oy = 30;
+            int w = pw - 75;
+            int h = ph - 70;
+            g.setColor(Color.BLACK);
+            g.drawString(titles.get(k), k * pw + 10, 18);
+            g.drawRect(ox, oy, w, h);
+            if (x1 < x0) {
+                continue;
+            }
+            if (x1 == x0) {
+                x1 = x0 + 1;
+            }
+            if (y1 == y0) {
+                y1 = y0 + 1e-9;
+            }
+            g.drawString(String.format(java.util.Locale.ROOT, "%.4g", y1), k * pw + 4, oy + 10);
+            g.drawString(String.format(java.util.Locale.ROOT, "%.4g", y0), k * pw + 4, oy + h);
+            g.drawString(String.format(java.util.Locale.ROOT, "%.0f", x0), ox, oy + h + 15);
+            g.drawString(String.format(java.util.Locale.ROOT, "step %.0f", x1), ox + w - 70, oy + h + 15);
+            g.setColor(new Color(0x1f77b4));
+            g.setStroke(new BasicStroke(2f));
+            int px = -1;
+            int py = -1;
+            for (int i = 0; i < xs.length; i++) {
+                if (!Double.isFinite(ys[i])) {
+                    continue;
+                }
+                int x = ox + (int) Math.round((xs[i] - x0) / (x1 - x0) * w);
+                int y = oy + h - (int) Math.round((ys[i] - y0) / (y1 - y0) * h);
+                if (px >= 0) {
+                    g.drawLine(px, py, x, y);
+                }
+                g.fillOval(x - 2, y - 2, 5, 5);
+                px = x;
+                py = y;
+            }
+        }
+        g.dispose();
+        return img;
+    }
 }

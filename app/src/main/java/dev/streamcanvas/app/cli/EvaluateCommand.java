@@ -105,6 +105,12 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder (grids, evaluation.md, evaluation.csv).")
     Path out;
 
+    @Option(names = "--teacher-run", paramLabel = "DIR", description = "Also plot this `train` run's metrics.csv (training-curves.png).")
+    Path teacherRun;
+
+    @Option(names = "--distill-run", paramLabel = "DIR", description = "Also plot this `distill` run's distill-metrics.csv.")
+    Path distillRun;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter o = spec.commandLine().getOut();
@@ -148,6 +154,9 @@ public final class EvaluateCommand implements Callable<Integer> {
                 textToImage(o, stream, base, clf, s, md, csv);
                 frechet(o, stream, base, clf, folder, labels, s, md, csv);
                 imageToImage(o, stream, base, s, md);
+            }
+            if (teacherRun != null || distillRun != null) {
+                curves(md);
             }
             AtomicFiles.write(out.resolve("evaluation.md"), md.toString().getBytes(StandardCharsets.UTF_8));
             AtomicFiles.write(out.resolve("evaluation.csv"), csv.toString().getBytes(StandardCharsets.UTF_8));
@@ -243,6 +252,11 @@ public final class EvaluateCommand implements Callable<Integer> {
             ClassifierCommand.Labelled labels, int s, StringBuilder md, StringBuilder csv) throws Exception {
         int[] held = Trainer.heldOutSplit(folder, heldOut);
         int[] train = Trainer.complement(held, folder.size());
+        StringBuilder names = new StringBuilder();
+        for (int i : held) {
+            names.append(folder.name(i)).append('\n');
+        }
+        AtomicFiles.write(out.resolve("held-out.txt"), names.toString().getBytes(StandardCharsets.UTF_8));
         int len = 3 * s * s;
         float[] real = new float[held.length * len];
         for (int i = 0; i < held.length; i++) {
@@ -339,6 +353,44 @@ public final class EvaluateCommand implements Callable<Integer> {
         }
         o.println("image to image grids written");
         o.flush();
+    }
+
+    /** training-curves.png: the teacher's held-out loss and VAE-feature distance, the distillation loss. */
+    private void curves(StringBuilder md) throws java.io.IOException {
+        List<String> titles = new ArrayList<>();
+        List<double[][]> series = new ArrayList<>();
+        if (teacherRun != null) {
+            List<String[]> rows = csv(teacherRun.resolve("metrics.csv"));
+            titles.add("teacher: held-out loss (fresh noise)");
+            series.add(columns(rows, 0, 1));
+            titles.add("teacher: Frechet distance (VAE features)");
+            series.add(columns(rows, 0, 2));
+        }
+        if (distillRun != null) {
+            titles.add("distillation: consistency loss");
+            series.add(columns(csv(distillRun.resolve("distill-metrics.csv")), 0, 1));
+        }
+        writePng(EvalImages.curves(titles, series), out.resolve("training-curves.png"));
+        md.append("## Training curves\n\n![training curves](training-curves.png)\n\n");
+    }
+
+    private static List<String[]> csv(Path file) throws java.io.IOException {
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        List<String[]> rows = new ArrayList<>();
+        for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
+            rows.add(line.split(",", -1));
+        }
+        return rows;
+    }
+
+    private static double[][] columns(List<String[]> rows, int x, int y) {
+        double[][] out = new double[2][rows.size()];
+        for (int i = 0; i < rows.size(); i++) {
+            String[] r = rows.get(i);
+            out[0][i] = Double.parseDouble(r[x]);
+            out[1][i] = r.length > y && !r[y].isBlank() ? Double.parseDouble(r[y]) : Double.NaN;
+        }
+        return out;
     }
 
     /** 4x box blur (mean of 4x4 blocks, then nearest upsampling), in place: the "blurry" baseline. */
