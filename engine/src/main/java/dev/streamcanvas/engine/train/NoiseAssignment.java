@@ -14,7 +14,9 @@ import java.util.SplittableRandom;
  * move; only noise rows are reordered, so the marginal noise distribution stays standard normal.
  *
  * <p>All matrices are row-major float arrays: images [n, d], noise [n, d]. Results say, for each image i, which
- * noise row to pair with it ({@code noiseFor[i]}).
+ * noise row to pair with it ({@code noiseFor[i]}). The cost matrix comes from a {@link CostMatrix.Backend}: by
+ * default ONNX Runtime's GEMM ({@link OrtCostMatrix#shared()}), or any other passed in, such as the Java reference
+ * {@link CostMatrix#JAVA} or an {@link OrtCostMatrix} the caller owns and closes.
  */
 public final class NoiseAssignment {
     private NoiseAssignment() {

@@ -261,6 +261,8 @@ public final class OrtCostMatrix implements CostMatrix.Backend, AutoCloseable {
                 if (intraOpThreads > 0) {
                     opts.setIntraOpNumThreads(intraOpThreads);
                 }
+                // no busy-waiting between products: in a training loop it would take the trainer's cores
+                opts.addConfigEntry("session.intra_op.allow_spinning", "0");
                 s = env.createSession(graph(n, m, d), opts);
                 feeds.put("a", OnnxTensor.createTensor(env, a, new long[] {n, d}));
                 feeds.put("b", OnnxTensor.createTensor(env, b, new long[] {m, d}));
