@@ -16,7 +16,19 @@ public final class CostMatrix {
     static final int J_BLOCK = 512;
     static final int ROW_CHUNK = 16;
 
+    /** The Java product ({@link #l2}): the tested reference for the faster backends. */
+    public static final Backend JAVA = CostMatrix::l2;
+
     private CostMatrix() {
+    }
+
+    /**
+     * Something that computes the [n, m] matrix of plain L2 distances between the rows of a [n, d] and b [m, d]
+     * (row-major float arrays), as {@link #l2} does: the Java product {@link #JAVA}, or {@link OrtCostMatrix}.
+     */
+    @FunctionalInterface
+    public interface Backend {
+        float[] l2(float[] a, int n, float[] b, int m, int d);
     }
 
     /**

@@ -18,6 +18,26 @@ public final class LinearAssignment {
 
     /** An optimal assignment: {@code rowToCol[i]} is the column given to row i; u and v are the duals. */
     public record Solution(int[] rowToCol, double[] u, double[] v, double cost) {
+        /**
+         * How far the duals are from certifying {@link #rowToCol} optimal on {@code cost} ([n, n] row-major): the
+         * largest of {@code u[i] + v[j] - cost[i][j]} over all pairs (dual feasibility) and of
+         * {@code |u[i] + v[j] - cost[i][rowToCol[i]]|} over the assigned pairs (complementary slackness). Zero up
+         * to rounding exactly when the certificate holds, which proves the permutation optimal.
+         */
+        public double certificateViolation(float[] cost) {
+            int n = rowToCol.length;
+            if (cost.length != (long) n * n) {
+                throw new IllegalArgumentException("cost matrix holds " + cost.length + " values, expected n*n = " + n + "*" + n);
+            }
+            double worst = 0;
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < n; j++) {
+                    worst = Math.max(worst, u[i] + v[j] - cost[i * n + j]);
+                }
+                worst = Math.max(worst, Math.abs(u[i] + v[rowToCol[i]] - cost[i * n + rowToCol[i]]));
+            }
+            return worst;
+        }
     }
 
     /** Solves the n x n problem given as a row-major [n, n] cost matrix (finite values only). */

@@ -14,7 +14,9 @@ import java.util.SplittableRandom;
  * move; only noise rows are reordered, so the marginal noise distribution stays standard normal.
  *
  * <p>All matrices are row-major float arrays: images [n, d], noise [n, d]. Results say, for each image i, which
- * noise row to pair with it ({@code noiseFor[i]}).
+ * noise row to pair with it ({@code noiseFor[i]}). The cost matrix comes from a {@link CostMatrix.Backend}: by
+ * default ONNX Runtime's GEMM ({@link OrtCostMatrix#shared()}), or any other passed in, such as the Java reference
+ * {@link CostMatrix#JAVA} or an {@link OrtCostMatrix} the caller owns and closes.
  */
 public final class NoiseAssignment {
     private NoiseAssignment() {
@@ -72,11 +74,20 @@ public final class NoiseAssignment {
         }
     }
 
-    /** Optimal assignment of all noise rows to all images (one batch, no classes). */
+    /**
+     * Optimal assignment of all noise rows to all images (one batch, no classes), with the cost matrix on ONNX
+     * Runtime's GEMM ({@link OrtCostMatrix#shared()}; small batches on the Java product).
+     */
     public static Result assign(float[] images, float[] noise, int n, int d, Quantization quantization) {
+        return assign(images, noise, n, d, quantization, OrtCostMatrix.shared());
+    }
+
+    /** As {@link #assign(float[], float[], int, int, Quantization)} with the cost matrix from {@code costs}. */
+    public static Result assign(float[] images, float[] noise, int n, int d, Quantization quantization,
+            CostMatrix.Backend costs) {
         checkShapes(images, noise, n, d);
         long t0 = System.nanoTime();
-        float[] cost = CostMatrix.l2(images, n, noise, n, d);
+        float[] cost = costs.l2(images, n, noise, n, d);
         long t1 = System.nanoTime();
         int[] perm = solve(cost, n, quantization);
         long t2 = System.nanoTime();
@@ -107,6 +118,12 @@ public final class NoiseAssignment {
      */
     public static Result assignPerClass(float[] images, float[] noise, int[] labels, int n, int d,
             Quantization quantization) {
+        return assignPerClass(images, noise, labels, n, d, quantization, OrtCostMatrix.shared());
+    }
+
+    /** As {@link #assignPerClass(float[], float[], int[], int, int, Quantization)} with the given cost backend. */
+    public static Result assignPerClass(float[] images, float[] noise, int[] labels, int n, int d,
+            Quantization quantization, CostMatrix.Backend costs) {
         checkShapes(images, noise, n, d);
         if (labels.length != n) {
             throw new IllegalArgumentException("labels holds " + labels.length + " values, expected one per image (" + n + ")");
@@ -124,7 +141,7 @@ public final class NoiseAssignment {
             int m = g.size();
             float[] gi = gather(images, g, d);
             float[] gn = gather(noise, g, d);
-            Result r = assign(gi, gn, m, d, quantization);
+            Result r = assign(gi, gn, m, d, quantization, costs);
             for (int a = 0; a < m; a++) {
                 perm[g.get(a)] = g.get(r.noiseFor()[a]);
             }

@@ -68,6 +68,18 @@ class LinearAssignmentTest {
     }
 
     @Test
+    void certificateViolationIsZeroForTheSolverAndPositiveForASwappedPair() {
+        // 2x2 by hand: [[1, 4], [3, 1]]: the diagonal (cost 2) is optimal, the swap costs 7
+        float[] c = {1, 4, 3, 1};
+        LinearAssignment.Solution s = LinearAssignment.solve(c, 2);
+        assertThat(s.rowToCol()).containsExactly(0, 1);
+        assertThat(s.certificateViolation(c)).isLessThan(1e-12);
+        // the same duals cannot certify the swapped pairing: slackness fails on the pairs it uses
+        LinearAssignment.Solution swapped = new LinearAssignment.Solution(new int[] {1, 0}, s.u(), s.v(), 7);
+        assertThat(swapped.certificateViolation(c)).isGreaterThan(1);
+    }
+
+    @Test
     void rejectsAMalformedMatrixNamingTheSizes() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> LinearAssignment.solve(new float[5], 2))
                 .hasMessageContaining("5 values").hasMessageContaining("2*2");
