@@ -22,19 +22,19 @@ final class EvalImages {
     private EvalImages() {
     }
 
-    /** An input with the prompt it is rendered with. */
-    record Input(String name, String prompt, int[] argb, int size) {
+    /** An input with the prompt it is rendered with and the emoji category that prompt belongs to. */
+    record Input(String name, String prompt, String category, int[] argb, int size) {
     }
 
     /** The 8 crude drawings at {@code size} x {@code size} (white background). */
     static List<Input> drawings(int size) {
         return List.of(
-                draw("yellow disc, two dots", "grinning face", size, g -> {
+                draw("yellow disc, two dots", "grinning face", "Smileys & Emotion", size, g -> {
                     disc(g, size, 0.5, 0.5, 0.38, new Color(0xFFD21F));
                     disc(g, size, 0.37, 0.42, 0.05, Color.BLACK);
                     disc(g, size, 0.63, 0.42, 0.05, Color.BLACK);
                 }),
-                draw("red heart shape", "red heart", size, g -> {
+                draw("red heart shape", "red heart", "Smileys & Emotion", size, g -> {
                     double s = size;
                     Path2D p = new Path2D.Double();
                     p.moveTo(0.5 * s, 0.85 * s);
@@ -43,7 +43,7 @@ final class EvalImages {
                     g.setColor(new Color(0xE0242B));
                     g.fill(p);
                 }),
-                draw("green tree", "evergreen tree", size, g -> {
+                draw("green tree", "evergreen tree", "Animals & Nature", size, g -> {
                     g.setColor(new Color(0x7A4A21));
                     g.fillRect((int) (0.44 * size), (int) (0.68 * size), (int) (0.12 * size), (int) (0.22 * size));
                     Path2D p = new Path2D.Double();
@@ -54,7 +54,7 @@ final class EvalImages {
                     g.setColor(new Color(0x2E9E3E));
                     g.fill(p);
                 }),
-                draw("blue car outline", "automobile", size, g -> {
+                draw("blue car outline", "automobile", "Travel & Places", size, g -> {
                     g.setColor(new Color(0x1E5BD8));
                     g.setStroke(new BasicStroke(Math.max(2f, size / 20f)));
                     g.drawRoundRect((int) (0.12 * size), (int) (0.45 * size), (int) (0.76 * size), (int) (0.22 * size), 8, 8);
@@ -64,19 +64,19 @@ final class EvalImages {
                     disc(g, size, 0.3, 0.7, 0.08, Color.DARK_GRAY);
                     disc(g, size, 0.7, 0.7, 0.08, Color.DARK_GRAY);
                 }),
-                draw("orange disc with a stem", "tangerine", size, g -> {
+                draw("orange disc with a stem", "tangerine", "Food & Drink", size, g -> {
                     disc(g, size, 0.5, 0.55, 0.33, new Color(0xF58A1F));
                     g.setColor(new Color(0x3C9A2F));
                     g.fillOval((int) (0.5 * size), (int) (0.12 * size), (int) (0.2 * size), (int) (0.1 * size));
                 }),
-                draw("red white flag", "japan flag", size, g -> {
+                draw("red white flag", "japan flag", "Flags", size, g -> {
                     g.setColor(new Color(0xEEEEEE));
                     g.fillRect((int) (0.1 * size), (int) (0.25 * size), (int) (0.8 * size), (int) (0.5 * size));
                     g.setColor(Color.GRAY);
                     g.drawRect((int) (0.1 * size), (int) (0.25 * size), (int) (0.8 * size), (int) (0.5 * size));
                     disc(g, size, 0.5, 0.5, 0.14, new Color(0xD0102B));
                 }),
-                draw("black and white ball", "soccer ball", size, g -> {
+                draw("black and white ball", "soccer ball", "Activities", size, g -> {
                     disc(g, size, 0.5, 0.5, 0.38, Color.WHITE);
                     g.setColor(Color.BLACK);
                     g.setStroke(new BasicStroke(Math.max(1.5f, size / 32f)));
@@ -87,7 +87,7 @@ final class EvalImages {
                     disc(g, size, 0.36, 0.76, 0.06, Color.BLACK);
                     disc(g, size, 0.64, 0.76, 0.06, Color.BLACK);
                 }),
-                draw("brown dog head blob", "dog face", size, g -> {
+                draw("brown dog head blob", "dog face", "Animals & Nature", size, g -> {
                     disc(g, size, 0.5, 0.55, 0.32, new Color(0xC58A4A));
                     g.setColor(new Color(0x6B4423));
                     g.fillOval((int) (0.1 * size), (int) (0.2 * size), (int) (0.22 * size), (int) (0.4 * size));
@@ -102,7 +102,7 @@ final class EvalImages {
     static List<Input> photos(int size, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         return List.of(
-                photo("face in front of a wall", "grinning face", size, r, g -> {
+                photo("face in front of a wall", "grinning face", "Smileys & Emotion", size, r, g -> {
                     shaded(g, size, new Color(0x8D99A6), new Color(0x5C6670));
                     g.setColor(new Color(0x3B2A20));
                     g.fillOval((int) (0.27 * size), (int) (0.1 * size), (int) (0.46 * size), (int) (0.42 * size));
@@ -117,7 +117,7 @@ final class EvalImages {
                     g.setColor(new Color(0x2F4C7A));
                     g.fillRoundRect((int) (0.12 * size), (int) (0.72 * size), (int) (0.76 * size), (int) (0.4 * size), 30, 30);
                 }),
-                photo("raised hand", "raised hand", size, r, g -> {
+                photo("raised hand", "raised hand", "People & Body", size, r, g -> {
                     shaded(g, size, new Color(0xB8B2A7), new Color(0x8A8379));
                     g.setPaint(new GradientPaint(0, 0, new Color(0xEDC19C), (float) size, (float) size, new Color(0xC38A62)));
                     g.fillRoundRect((int) (0.3 * size), (int) (0.42 * size), (int) (0.4 * size), (int) (0.4 * size), 20, 20);
@@ -127,7 +127,7 @@ final class EvalImages {
                     }
                     g.fillRoundRect((int) (0.18 * size), (int) (0.5 * size), (int) (0.16 * size), (int) (0.08 * size), 10, 10);
                 }),
-                photo("mug on a desk", "hot beverage", size, r, g -> {
+                photo("mug on a desk", "hot beverage", "Food & Drink", size, r, g -> {
                     shaded(g, size, new Color(0xD8D4CC), new Color(0xA7A199));
                     g.setColor(new Color(0x8A5A33));
                     g.fillRect(0, (int) (0.65 * size), size, size);
@@ -138,7 +138,7 @@ final class EvalImages {
                     g.setColor(new Color(0x5A3A22));
                     g.fillOval((int) (0.34 * size), (int) (0.33 * size), (int) (0.28 * size), (int) (0.06 * size));
                 }),
-                photo("plant by a window", "potted plant", size, r, g -> {
+                photo("plant by a window", "potted plant", "Animals & Nature", size, r, g -> {
                     shaded(g, size, new Color(0xCFE3F2), new Color(0x9DB3C4));
                     g.setColor(new Color(0x6E7B86));
                     g.fillRect((int) (0.48 * size), 0, (int) (0.04 * size), size);
@@ -153,7 +153,7 @@ final class EvalImages {
                 }));
     }
 
-    private static Input draw(String name, String prompt, int size, Consumer<Graphics2D> paint) {
+    private static Input draw(String name, String prompt, String category, int size, Consumer<Graphics2D> paint) {
         BufferedImage img = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
@@ -161,11 +161,12 @@ final class EvalImages {
         g.fillRect(0, 0, size, size);
         paint.accept(g);
         g.dispose();
-        return new Input(name, prompt, img.getRGB(0, 0, size, size, null, 0, size), size);
+        return new Input(name, prompt, category, img.getRGB(0, 0, size, size, null, 0, size), size);
     }
 
-    private static Input photo(String name, String prompt, int size, SplittableRandom r, Consumer<Graphics2D> paint) {
-        Input clean = draw(name, prompt, size, paint);
+    private static Input photo(String name, String prompt, String category, int size, SplittableRandom r,
+            Consumer<Graphics2D> paint) {
+        Input clean = draw(name, prompt, category, size, paint);
         int[] px = clean.argb().clone();
         for (int i = 0; i < px.length; i++) {
             int p = px[i];
@@ -176,7 +177,7 @@ final class EvalImages {
             }
             px[i] = 0xff000000 | (c[0] << 16) | (c[1] << 8) | c[2];
         }
-        return new Input(name, prompt, px, size);
+        return new Input(name, prompt, category, px, size);
     }
 
     private static void shaded(Graphics2D g, int size, Color top, Color bottom) {

@@ -153,7 +153,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                 stream.setModel(m);
                 textToImage(o, stream, base, clf, s, md, csv);
                 frechet(o, stream, base, clf, folder, labels, s, md, csv);
-                imageToImage(o, stream, base, s, md);
+                imageToImage(o, stream, base, clf, s, md, csv);
             }
             if (teacherRun != null || distillRun != null) {
                 curves(md);
@@ -321,7 +321,8 @@ public final class EvaluateCommand implements Callable<Integer> {
     }
 
     /** 8 drawings x 3 strengths at 2 steps, and 4 webcam-like frames at 2 strengths. */
-    private void imageToImage(PrintWriter o, SyncStream stream, StreamSettings base, int s, StringBuilder md) throws Exception {
+    private void imageToImage(PrintWriter o, SyncStream stream, StreamSettings base, EmojiClassifier clf, int s,
+            StringBuilder md, StringBuilder csv) throws Exception {
         List<EvalImages.Input> drawings = EvalImages.drawings(s);
         List<EvalImages.Input> photos = EvalImages.photos(s, seed);
         md.append("## Image to image (2 steps)\n\n![drawings](i2i-grid.png)\n\n![webcam-like frames](photos-grid.png)\n\n")
@@ -343,6 +344,24 @@ public final class EvaluateCommand implements Callable<Integer> {
                     stream.apply(base.toBuilder().prompt(in.prompt()).strength(STRENGTHS[k]).slots(2).seed(seed + i).build());
                     cells[i][1 + k] = stream.run(in.argb(), in.size(), in.size()).argb();
                 }
+            }
+            md.append(pass == 0 ? "\n| strength | drawings: category of the prompt (top-1) |\n|---:|---:|\n"
+                    : "\n| strength | webcam-like frames: category of the prompt (top-1) |\n|---:|---:|\n");
+            for (int k = 0; k < STRENGTHS.length; k++) {
+                float[] x = new float[inputs.size() * 3 * s * s];
+                for (int i = 0; i < inputs.size(); i++) {
+                    ImageTensors.toTensor(cells[i][1 + k], s, s, s, s, x, i * 3 * s * s);
+                }
+                int[] top = clf.evaluate(x, inputs.size()).top1();
+                int ok = 0;
+                for (int i = 0; i < inputs.size(); i++) {
+                    if (clf.classes().get(top[i]).equals(inputs.get(i).category())) {
+                        ok++;
+                    }
+                }
+                md.append(String.format(Locale.ROOT, "| %.1f | %d / %d |%n", STRENGTHS[k], ok, inputs.size()));
+                csv.append(String.format(Locale.ROOT, "%s_category_accuracy,2,%.1f,%.4f%n", pass == 0 ? "drawings" : "photos",
+                        STRENGTHS[k], (double) ok / inputs.size()));
             }
             List<String> cols = new ArrayList<>();
             cols.add("input");
