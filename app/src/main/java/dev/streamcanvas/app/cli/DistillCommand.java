@@ -52,6 +52,10 @@ public final class DistillCommand implements Callable<Integer> {
     @Option(names = "--ema", defaultValue = "0.95", description = "Target network moving-average decay (default ${DEFAULT-VALUE}).")
     float ema;
 
+    @Option(names = "--short-prompts", defaultValue = "0.5", description = "Share of rows where the student sees only the "
+            + "caption's first part (the emoji's name) while the teacher sees the whole caption (default ${DEFAULT-VALUE}).")
+    float shortPrompts;
+
     @Option(names = "--checkpoint-every", defaultValue = "100", description = "Checkpoint interval in steps (default ${DEFAULT-VALUE}).")
     int checkpointEvery;
 
@@ -97,7 +101,7 @@ public final class DistillCommand implements Callable<Integer> {
             teacherCfg = TrainConfig.builder().setOutDir(teacher).optModel(model).optVaeSteps(0)
                     .optSteps(Integer.MAX_VALUE).optBatch(batch).optEvalEvery(0).optQualityEvery(0).optHeldOut(heldOut)
                     .optSeed(seed).optResume(true).build();
-            cfg = new LcmDistiller.Config(out, steps, batch, lr, guidance, ema, checkpointEvery, seed, resume);
+            cfg = new LcmDistiller.Config(out, steps, batch, lr, guidance, ema, checkpointEvery, seed, resume, shortPrompts);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

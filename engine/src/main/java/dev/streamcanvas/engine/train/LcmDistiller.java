@@ -67,18 +67,22 @@ public final class LcmDistiller implements AutoCloseable {
      * @param checkpointEvery write a checkpoint every this many steps (and at the end or on cancel)
      * @param seed            seed for data order, timesteps, noise and caption dropout
      * @param resume          continue from {@code outDir}'s checkpoint when there is one
+     * @param shortPrompts    share of rows whose student (and target) sees only the caption's first part (the
+     *                        emoji's name, "dog face") while the teacher keeps the whole caption, so that the short
+     *                        prompts people type get what the full captions get
      */
     public record Config(Path outDir, int steps, int batch, float lr, float guidance, float emaDecay,
-            int checkpointEvery, long seed, boolean resume) {
+            int checkpointEvery, long seed, boolean resume, float shortPrompts) {
         public Config {
             if (outDir == null) {
                 throw new IllegalArgumentException("outDir is required");
             }
             if (steps < 0 || batch < 1 || checkpointEvery < 1 || !(lr > 0) || !(guidance >= 1)
-                    || !(emaDecay >= 0 && emaDecay < 1)) {
+                    || !(emaDecay >= 0 && emaDecay < 1) || !(shortPrompts >= 0 && shortPrompts <= 1)) {
                 throw new IllegalArgumentException("need steps >= 0, batch >= 1, checkpointEvery >= 1, lr > 0, "
                         + "guidance >= 1, 0 <= emaDecay < 1; got steps=" + steps + " batch=" + batch + " checkpointEvery="
-                        + checkpointEvery + " lr=" + lr + " guidance=" + guidance + " emaDecay=" + emaDecay);
+                        + checkpointEvery + " lr=" + lr + " guidance=" + guidance + " emaDecay=" + emaDecay
+                        + " shortPrompts=" + shortPrompts + " (need it in [0, 1])");
             }
         }
     }
@@ -90,6 +94,7 @@ public final class LcmDistiller implements AutoCloseable {
     private final MicroUnet student;
     private final MicroUnet target;
     private final float[] emptyCtx;    // [L * D] text embedding of the empty caption
+    private final long[][] shortIds;   // per training position: [L] ids of the caption's first part
     private final List<double[]> history = new ArrayList<>(); // step, mean loss over the window
     private volatile boolean cancelled;
     private int stepsDone;
@@ -111,6 +116,15 @@ public final class LcmDistiller implements AutoCloseable {
         target = new MicroUnet(manager, m, cfg.seed() + 8);
         student.params().copyFrom(teacher.unet().params());
         target.params().copyFrom(teacher.unet().params());
+        var tokenizer = teacher.tokenizer().tokenizer(m.maxTokens());
+        int[] items = teacher.trainItems();
+        shortIds = new long[items.length][];
+        for (int i = 0; i < items.length; i++) {
+            String caption = teacher.dataset().caption(items[i]);
+            int comma = caption.indexOf(',');
+            int[] e = tokenizer.encode(comma < 0 ? caption : caption.substring(0, comma)).ids();
+            shortIds[i] = java.util.Arrays.stream(e).asLongStream().toArray();
+        }
         long[] empty = teacher.emptyTokenIds();
         try (NDManager sm = manager.newSubManager()) {
             teacher.textEncoder().params().lendTo(sm);
@@ -176,7 +190,8 @@ public final class LcmDistiller implements AutoCloseable {
         float[] latents = teacher.trainLatents();
         int nTrain = latents.length / d / 2;
         float[] x0 = new float[b * d];
-        long[] ids = new long[b * l];
+        long[] ids = new long[b * l];       // the teacher's captions
+        long[] sids = new long[b * l];      // the student's: the same, or their first part
         int[] t = new int[b];
         int[] tPrev = new int[b];
         int[] items = teacher.trainItems();
@@ -187,6 +202,8 @@ public final class LcmDistiller implements AutoCloseable {
             long[] tok = r.nextDouble() < Trainer.CAPTION_DROPOUT ? teacher.emptyTokenIds()
                     : teacher.tokenIds(items[pos]);
             System.arraycopy(tok, 0, ids, i * l, l);
+            boolean shorter = tok != teacher.emptyTokenIds() && r.nextDouble() < cfg.shortPrompts();
+            System.arraycopy(shorter ? shortIds[pos] : tok, 0, sids, i * l, l);
             int n = r.nextInt(50);
             t[i] = SKIP * n + SKIP - 1;
             tPrev[i] = Math.max(t[i] - SKIP, 0);
@@ -195,15 +212,16 @@ public final class LcmDistiller implements AutoCloseable {
         float[] xt = schedule.addNoise(x0, eps, t, d);
 
         // 1. the teacher's guided DDIM step t -> t', and the target network's x0 estimate at t' (no gradients)
-        float[] ctx;
+        float[] ctx;                        // [B, L, D] the student's (and target's) conditioning
         float[] fTarget = new float[b * d];
         try (NDManager sm = teacher.manager().newSubManager()) {
             teacher.textEncoder().params().lendTo(sm);
             teacher.unet().params().lendTo(sm);
             target.params().lendTo(sm);
-            ctx = teacher.textEncoder().forward(sm.create(ids, new Shape(b, l))).toFloatArray();   // [B, L, D]
+            float[] full = teacher.textEncoder().forward(sm.create(ids, new Shape(b, l))).toFloatArray();  // [B, L, D]
+            ctx = teacher.textEncoder().forward(sm.create(sids, new Shape(b, l))).toFloatArray();
             float[] both = new float[2 * b * l * dim];
-            System.arraycopy(ctx, 0, both, 0, ctx.length);
+            System.arraycopy(full, 0, both, 0, full.length);
             for (int i = 0; i < b; i++) {
                 System.arraycopy(emptyCtx, 0, both, (b + i) * l * dim, l * dim);
             }
@@ -338,6 +356,7 @@ public final class LcmDistiller implements AutoCloseable {
         ObjectNode meta = json.createObjectNode();
         meta.put("steps", stepsDone);
         meta.put("guidance", cfg.guidance());
+        meta.put("shortPrompts", cfg.shortPrompts());
         meta.put("model", teacher.config().model().toString());
         var hist = meta.putArray("history");
         for (double[] row : history) {
@@ -385,6 +404,10 @@ public final class LcmDistiller implements AutoCloseable {
                 throw new IOException(file + ": checkpoint was distilled with guidance " + meta.path("guidance").asText()
                         + ", this run asks for " + cfg.guidance());
             }
+            if (meta.path("shortPrompts").floatValue() != cfg.shortPrompts()) {
+                throw new IOException(file + ": checkpoint was distilled with short-prompt share "
+                        + meta.path("shortPrompts").asText() + ", this run asks for " + cfg.shortPrompts());
+            }
             student.params().read(in, file.toString());
             target.params().read(in, file.toString());
             stepsDone = meta.path("steps").asInt();
@@ -398,6 +421,11 @@ public final class LcmDistiller implements AutoCloseable {
     }
 
     // ---------------------------------------------------------------- accessors
+
+    /** [L] ids of the short prompt (the caption's first part) the student may see for training position {@code pos}. */
+    long[] shortPromptIds(int pos) {
+        return shortIds[pos];
+    }
 
     /** The distilled UNet (the online student). */
     public MicroUnet student() {

@@ -105,7 +105,7 @@ class LcmDistillerTest {
             try (LcmDistiller d = new LcmDistiller(config(dir.resolve("a"), 2, false), t, null)) {
                 d.run();
             }
-            LcmDistiller.Config other = new LcmDistiller.Config(dir.resolve("a"), 4, 4, 1e-3f, 2.5f, 0.9f, 2, 5, true);
+            LcmDistiller.Config other = new LcmDistiller.Config(dir.resolve("a"), 4, 4, 1e-3f, 2.5f, 0.9f, 2, 5, true, 0.5f);
             try (LcmDistiller d = new LcmDistiller(other, t, null)) {
                 assertThatThrownBy(d::run).isInstanceOf(IOException.class)
                         .hasMessageContaining(LcmDistiller.CHECKPOINT).hasMessageContaining("guidance");
@@ -121,6 +121,35 @@ class LcmDistillerTest {
         }
     }
 
+    @Test
+    void theStudentsShortPromptIsTheCaptionUpToItsFirstComma() throws Exception {
+        java.util.List<float[]> imgs = new java.util.ArrayList<>();
+        java.util.List<String> caps = new java.util.ArrayList<>();
+        ImageFolder shapes = TestImages.shapes(40, 16, 1);
+        for (int i = 0; i < shapes.size(); i++) {
+            imgs.add(shapes.image(i));
+            caps.add(shapes.caption(i) + (i % 2 == 0 ? ", shapes, test set" : ""));
+        }
+        ImageFolder data = ImageFolder.of(16, imgs, caps);
+        Path teacherDir = dir.resolve("teacher");
+        try (Trainer t = new Trainer(teacher(teacherDir, false), data, null)) {
+            t.run();
+        }
+        try (Trainer t = new Trainer(teacher(teacherDir, true), data, null)) {
+            t.prepareOnly();
+            var tok = t.tokenizer().tokenizer(MicroSdConfig.tiny().maxTokens());
+            try (LcmDistiller d = new LcmDistiller(config(dir.resolve("a"), 1, false), t, null)) {
+                int[] items = t.trainItems();
+                for (int pos = 0; pos < items.length; pos++) {
+                    String caption = data.caption(items[pos]);
+                    String name = caption.contains(",") ? caption.substring(0, caption.indexOf(',')) : caption;
+                    long[] expected = java.util.Arrays.stream(tok.encode(name).ids()).asLongStream().toArray();
+                    assertThat(d.shortPromptIds(pos)).as(caption).containsExactly(expected);
+                }
+            }
+        }
+    }
+
     private static TrainConfig teacher(Path out, boolean resume) {
         return TrainConfig.builder().setOutDir(out).optModel(MicroSdConfig.tiny()).optVaeSteps(10)
                 .optSteps(resume ? Integer.MAX_VALUE : 10).optBatch(4).optLearningRate(2e-3f).optVaeLearningRate(2e-3f)
@@ -129,6 +158,6 @@ class LcmDistillerTest {
     }
 
     private static LcmDistiller.Config config(Path out, int steps, boolean resume) {
-        return new LcmDistiller.Config(out, steps, 4, 1e-3f, 2f, 0.9f, 3, 5, resume);
+        return new LcmDistiller.Config(out, steps, 4, 1e-3f, 2f, 0.9f, 3, 5, resume, 0.5f);
     }
 }
