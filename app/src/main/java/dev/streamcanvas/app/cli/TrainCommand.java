@@ -236,6 +236,11 @@ public final class TrainCommand implements Callable<Integer> {
         private Stage barStage;
         private double heldOut = Double.NaN;
 
+        /** Without a run name or sample grids. */
+        TrainProgress(PrintWriter out) {
+            this(out, "", null);
+        }
+
         /** With {@code sampleDir}, each quality measurement also writes a sample grid PNG there. */
         TrainProgress(PrintWriter out, String run, Path sampleDir) {
             this.out = out;
