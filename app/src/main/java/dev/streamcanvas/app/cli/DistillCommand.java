@@ -106,7 +106,7 @@ public final class DistillCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         ImageFolder folder = ImageFolder.load(data, size, List.of(new PngDecoder(), new ImageIoDecoder()));
-        TrainCommand.ConsoleProgress progress = new TrainCommand.ConsoleProgress(o);
+        TrainCommand.TrainProgress progress = new TrainCommand.TrainProgress(o);
         try (Trainer t = new Trainer(teacherCfg, folder, null)) {
             o.println("loading the teacher " + teacher + " and encoding the training set ...");
             o.flush();
@@ -163,7 +163,7 @@ public final class DistillCommand implements Callable<Integer> {
             for (int i = 0; i < n; i++) {
                 argb[i] = ImageFolder.toArgb(java.util.Arrays.copyOfRange(img, i * 3 * s * s, (i + 1) * 3 * s * s), s);
             }
-            TrainCommand.ConsoleProgress.writeGrid(out.resolve("samples-steps" + ti.length + ".png"), argb, s);
+            TrainCommand.TrainProgress.writeGrid(out.resolve("samples-steps" + ti.length + ".png"), argb, s);
         }
     }
 }

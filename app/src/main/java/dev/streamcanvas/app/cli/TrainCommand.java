@@ -178,7 +178,7 @@ public final class TrainCommand implements Callable<Integer> {
             o.flush();
             return 0;
         }
-        ConsoleProgress progress = new ConsoleProgress(o, "", out);
+        TrainProgress progress = new TrainProgress(o, "", out);
         try (Trainer trainer = new Trainer(cfg, folder, progress)) {
             Trainer.Outcome outcome;
             // Ctrl-C cancels the run and gives it up to 120 s to write its checkpoint
@@ -209,7 +209,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     private int runComparison(PrintWriter o, TrainConfig cfg, NoiseAssignment.Mode mode, int k, ImageFolder folder)
             throws IOException {
-        try (TrainComparison c = new TrainComparison(cfg, mode, k, folder, name -> new ConsoleProgress(o, name, out.resolve(name)))) {
+        try (TrainComparison c = new TrainComparison(cfg, mode, k, folder, name -> new TrainProgress(o, name, out.resolve(name)))) {
             Trainer.Outcome outcome;
             // Ctrl-C cancels the run and gives it up to 120 s to write its checkpoint
             Cancellation ctrlC = new Cancellation(c::cancel, 120);
@@ -242,35 +242,30 @@ public final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** A one-line console progress bar: stage, step/total, steps/s, ETA, loss. */
-    static final class ConsoleProgress implements TrainListener {
+    /** A run's progress on the console bar (stage, step/total, steps/s, ETA, loss) and its quality lines. */
+    static final class TrainProgress implements TrainListener {
         private final PrintWriter out;
         private final String prefix;
-        private Stage stage;
+        private final Path sampleDir;
+        private ConsoleProgress bar;
+        private Stage barStage;
         private double heldOut = Double.NaN;
-        private boolean open;
 
-        ConsoleProgress(PrintWriter out) {
-            this(out, "");
-        }
-
-        ConsoleProgress(PrintWriter out, String run) {
-            this(out, run, null);
+        /** Without a run name or sample grids. */
+        TrainProgress(PrintWriter out) {
+            this(out, "", null);
         }
 
         /** With {@code sampleDir}, each quality measurement also writes a sample grid PNG there. */
-        ConsoleProgress(PrintWriter out, String run, Path sampleDir) {
+        TrainProgress(PrintWriter out, String run, Path sampleDir) {
             this.out = out;
             this.prefix = run.isEmpty() ? "" : run + " ";
             this.sampleDir = sampleDir;
         }
 
-        private final Path sampleDir;
-
         @Override
         public void onStage(Stage s, int total) {
             end();
-            stage = s;
             if (s == Stage.LATENTS) {
                 out.println("encoding the training set to latents ...");
                 out.flush();
@@ -279,16 +274,15 @@ public final class TrainCommand implements Callable<Integer> {
 
         @Override
         public void onStep(Stage s, int step, int total, double loss, double assignMs, double sps) {
-            int width = 30;
-            int filled = (int) Math.round(width * (double) step / Math.max(1, total));
+            if (bar == null || barStage != s) { // a run alternates with another on the same console: redraw its own
+                bar = new ConsoleProgress(out, prefix + String.format(Locale.ROOT, "%-4s", s), total);
+                barStage = s;
+            }
             long eta = sps > 0 ? Math.round((total - step) / sps) : 0;
-            String line = String.format(Locale.ROOT, "\r%s%-4s [%s%s] %d/%d %.2f steps/s ETA %02d:%02d:%02d loss %.4f%s%s",
-                    prefix, s, "#".repeat(filled), ".".repeat(width - filled), step, total, sps, eta / 3600, eta / 60 % 60,
-                    eta % 60, loss, assignMs > 0 ? String.format(Locale.ROOT, " assign %.1f ms", assignMs) : "",
-                    Double.isNaN(heldOut) ? "" : String.format(Locale.ROOT, " held-out %.4f", heldOut));
-            out.print(line);
-            out.flush();
-            open = true;
+            bar.update(step, total, String.format(Locale.ROOT, "%.2f steps/s ETA %02d:%02d:%02d loss %.4f%s%s", sps,
+                    eta / 3600, eta / 60 % 60, eta % 60, loss,
+                    assignMs > 0 ? String.format(Locale.ROOT, " assign %.1f ms", assignMs) : "",
+                    Double.isNaN(heldOut) ? "" : String.format(Locale.ROOT, " held-out %.4f", heldOut)));
         }
 
         @Override
@@ -334,10 +328,8 @@ public final class TrainCommand implements Callable<Integer> {
         }
 
         void end() {
-            if (open) {
-                out.println();
-                out.flush();
-                open = false;
+            if (bar != null) {
+                bar.finish();
             }
         }
     }

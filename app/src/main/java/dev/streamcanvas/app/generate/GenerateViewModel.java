@@ -5,7 +5,7 @@ import dev.streamcanvas.app.concurrent.TaskRunner;
 import dev.streamcanvas.app.live.DeviceChoice;
 import dev.streamcanvas.app.live.GenerationService;
 import dev.streamcanvas.app.live.GenerationSettings;
-import dev.streamcanvas.app.live.GuidanceMode;
+import dev.streamcanvas.engine.stream.GuidanceMode;
 import dev.streamcanvas.app.live.ModelInfo;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,5 +1,7 @@
 package dev.streamcanvas.app.live;
 
+import dev.streamcanvas.engine.stream.GuidanceMode;
+import dev.streamcanvas.engine.stream.StreamSettings;
 import java.util.Objects;
 
 /**
@@ -7,7 +9,7 @@ import java.util.Objects;
  * a message naming it.
  *
  * @param strength            how far the output departs from the input, in [0, 1]
- * @param steps               denoising steps of the stream batch, 1 to 8
+ * @param steps               denoising steps of the stream batch, 1 to {@link StreamSettings#MAX_SLOTS}
  * @param gamma               guidance scale, in [0, 20]
  * @param delta               RCFG strength of the virtual negative, in [0, 1]
  * @param similarityThreshold cosine similarity above which frames may be skipped, in [0, 1)
@@ -23,8 +25,8 @@ public record GenerationSettings(String prompt, String negativePrompt, double st
         Objects.requireNonNull(negativePrompt, "negativePrompt");
         Objects.requireNonNull(guidance, "guidance");
         check("strength", strength, 0, 1);
-        if (steps < 1 || steps > 8) {
-            throw new IllegalArgumentException("steps must be 1 to 8, got " + steps);
+        if (steps < 1 || steps > StreamSettings.MAX_SLOTS) {
+            throw new IllegalArgumentException("steps must be 1 to " + StreamSettings.MAX_SLOTS + ", got " + steps);
         }
         check("gamma", gamma, 0, 20);
         check("delta", delta, 0, 1);

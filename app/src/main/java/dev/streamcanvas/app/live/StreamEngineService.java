@@ -5,6 +5,7 @@ import dev.streamcanvas.engine.model.Device;
 import dev.streamcanvas.engine.model.DiffusionModel;
 import dev.streamcanvas.engine.stream.FilterSettings;
 import dev.streamcanvas.engine.stream.FrameTimings;
+import dev.streamcanvas.engine.stream.GuidanceMode;
 import dev.streamcanvas.engine.stream.StreamEngine;
 import dev.streamcanvas.engine.stream.StreamMetrics;
 import dev.streamcanvas.engine.stream.StreamSettings;
@@ -52,7 +53,7 @@ public final class StreamEngineService implements GenerationService, StreamEngin
         int w = fixed != null ? fixed[0] : g.width();
         int h = fixed != null ? fixed[1] : g.height();
         return StreamSettings.builder().prompt(g.prompt()).negativePrompt(g.negativePrompt()).seed(g.seed()).strength(g.strength())
-                .slots(g.steps()).guidance(dev.streamcanvas.engine.stream.GuidanceMode.valueOf(g.guidance().name()))
+                .slots(g.steps()).guidance(g.guidance())
                 .gamma((float) g.gamma()).delta((float) g.delta())
                 .filter(g.similarityFilter() ? FilterSettings.on(g.similarityThreshold(), 10) : FilterSettings.OFF)
                 .size(w, h).build();

@@ -35,7 +35,7 @@ public final class DiffusionModel implements StreamModel {
     private final TextEncoder textEncoder;
     private final Unet unet;
     private final VaeCodec codec;
-    private final RunClock clock;
+    private final GraphRunner clock;
     private final int fixedWidth;
     private final int fixedHeight;
     private final boolean singleStep;
@@ -43,7 +43,7 @@ public final class DiffusionModel implements StreamModel {
     private boolean closed;
 
     private DiffusionModel(Path dir, NoiseSchedule schedule, TextEncoder textEncoder, Unet unet, VaeCodec codec,
-            RunClock clock, boolean singleStep, String status) {
+            GraphRunner clock, boolean singleStep, String status) {
         this.dir = dir;
         this.schedule = schedule;
         this.textEncoder = textEncoder;
@@ -101,7 +101,7 @@ public final class DiffusionModel implements StreamModel {
             }
         }
 
-        RunClock clock = new RunClock();
+        GraphRunner clock = new GraphRunner();
         List<AutoCloseable> opened = new ArrayList<>();
         try {
             OnnxGraph textGraph = OnnxGraph.load(root.resolve("text_encoder/model.onnx"), device);
@@ -263,15 +263,6 @@ public final class DiffusionModel implements StreamModel {
         return codec;
     }
 
-    /** The image width the VAE graphs are fixed to, or -1 when any size works. */
-    public int fixedWidth() {
-        return fixedWidth;
-    }
-
-    public int fixedHeight() {
-        return fixedHeight;
-    }
-
     @Override
     public int[] fixedSize() {
         return fixedWidth > 0 && fixedHeight > 0 ? new int[] {fixedWidth, fixedHeight} : null;
@@ -283,7 +274,7 @@ public final class DiffusionModel implements StreamModel {
     }
 
     /** The runner of this model's graphs (its time counter and the benchmark's fresh-tensor switch). */
-    public RunClock runner() {
+    public GraphRunner runner() {
         return clock;
     }
 

@@ -69,10 +69,6 @@ final class TensorSlot implements AutoCloseable {
         return tensor;
     }
 
-    OnnxTensor tensor() {
-        return tensor;
-    }
-
     /** Writes {@code n} values from {@code src[off..]} (converted to the element type) at the start of the buffer. */
     void putFloats(float[] src, int off, int n) {
         ByteBuffer b = buffer;

@@ -23,7 +23,7 @@ public final class TextEncoder implements PromptEncoder, AutoCloseable {
 
     private final OnnxGraph graph;
     private final ClipTokenizer tokenizer;
-    private final RunClock clock;
+    private final GraphRunner clock;
     private final TensorInfo ids;
     private final TensorInfo hidden;
     private final TensorSlot idSlot;
@@ -35,7 +35,7 @@ public final class TextEncoder implements PromptEncoder, AutoCloseable {
      * @param tokenizer must produce the graph's sequence length when it is fixed
      * @throws ModelLoadException naming the file and the expected versus found signature
      */
-    public TextEncoder(OnnxGraph graph, ClipTokenizer tokenizer, RunClock clock) throws ModelLoadException {
+    public TextEncoder(OnnxGraph graph, ClipTokenizer tokenizer, GraphRunner clock) throws ModelLoadException {
         this.graph = graph;
         this.tokenizer = tokenizer;
         this.clock = clock;

@@ -25,7 +25,7 @@ public final class Unet implements Denoiser, AutoCloseable {
     private static final String SAMPLE = "sample [batch, 4, h, w] float32|float16";
 
     private final OnnxGraph graph;
-    private final RunClock clock;
+    private final GraphRunner clock;
     private final TensorInfo sample;
     private final TensorInfo timestep;
     private final TensorInfo text;
@@ -73,7 +73,7 @@ public final class Unet implements Denoiser, AutoCloseable {
     /**
      * @throws ModelLoadException naming the file and the expected versus found signature
      */
-    public Unet(OnnxGraph graph, RunClock clock) throws ModelLoadException {
+    public Unet(OnnxGraph graph, GraphRunner clock) throws ModelLoadException {
         this.graph = graph;
         this.clock = clock;
         sample = GraphCheck.input(graph, ROLE, "sample", SAMPLE, GraphCheck.FLOATS, 4);

@@ -10,14 +10,15 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Runs the graphs of one model and accumulates the time spent inside ONNX Runtime (engine thread only).
+ * Runs the graphs of one model (ONNX Runtime sessions with reused or fresh tensors) and accumulates the time spent
+ * inside ONNX Runtime (engine thread only).
  *
  * <p>Normally inputs are the components' reused direct buffers and outputs are pinned (ORT writes straight into
  * pre-allocated buffers). {@link #setFreshTensors(boolean)} switches to the naive way, for the {@code bench}
  * command to show what the reuse buys: a new direct input tensor per input and ORT-allocated outputs copied out,
  * on every call.
  */
-public final class RunClock {
+public final class GraphRunner {
     private long nanos;
     private volatile boolean freshTensors;
 
