@@ -112,7 +112,13 @@ public final class ClipTokenizer {
         }
         List<String> merges = new ArrayList<>();
         int lineNo = 0;
-        for (String line : Files.readAllLines(mergesFile, StandardCharsets.UTF_8)) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(mergesFile, StandardCharsets.UTF_8);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new IOException(mergesFile + ": not UTF-8 text (expected the BPE merges, one 'a b' pair per line)", e);
+        }
+        for (String line : lines) {
             lineNo++;
             if (line.startsWith("#version") || line.isBlank()) {
                 continue;
