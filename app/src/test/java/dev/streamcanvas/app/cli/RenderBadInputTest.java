@@ -1,0 +1,158 @@
+package dev.streamcanvas.app.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.streamcanvas.engine.onnx.FixtureGenerator;
+import dev.streamcanvas.engine.onnx.FixtureSpec;
+import dev.streamcanvas.engine.onnx.OnnxModelFile;
+import dev.streamcanvas.engine.onnx.proto.OnnxProtos.GraphProto;
+import dev.streamcanvas.engine.onnx.proto.OnnxProtos.ModelProto;
+import dev.streamcanvas.engine.onnx.proto.OnnxProtos.NodeProto;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.zip.CRC32;
+import java.util.zip.Deflater;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code render} given bad inputs as an outside tester found them: each is refused or reported, nothing lies. */
+class RenderBadInputTest {
+    @TempDir
+    Path tmp;
+    Path model;
+    Path input;
+    final StringWriter out = new StringWriter();
+    final StringWriter err = new StringWriter();
+
+    @BeforeEach
+    void fixture() throws Exception {
+        model = tmp.resolve("model");
+        FixtureGenerator.write(model, FixtureSpec.defaults().withSize(32, 32).withText(8, 10));
+        input = tmp.resolve("in.png");
+        ImageIO.write(new BufferedImage(40, 30, BufferedImage.TYPE_INT_RGB), "png", input.toFile());
+    }
+
+    private int run(String... args) {
+        CommandLine cl = new CommandLine(new RenderCommand()).setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        return cl.execute(args);
+    }
+
+    /** A greyscale PNG whose IHDR declares {@code w x h}, with {@code rows} rows of zeros deflated. */
+    static byte[] greyPng(int w, int h, int rows) {
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        o.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+        chunk(o, "IHDR", ByteBuffer.allocate(13).putInt(w).putInt(h).put((byte) 8).put(new byte[4]).array());
+        Deflater d = new Deflater(9);
+        ByteArrayOutputStream z = new ByteArrayOutputStream();
+        byte[] row = new byte[w + 1];
+        byte[] buf = new byte[1 << 16];
+        for (int r = 0; r < rows; r++) {
+            d.setInput(row);
+            while (!d.needsInput()) {
+                z.write(buf, 0, d.deflate(buf));
+            }
+        }
+        d.finish();
+        while (!d.finished()) {
+            z.write(buf, 0, d.deflate(buf));
+        }
+        d.end();
+        chunk(o, "IDAT", z.toByteArray());
+        chunk(o, "IEND", new byte[0]);
+        return o.toByteArray();
+    }
+
+    private static void chunk(ByteArrayOutputStream o, String type, byte[] data) {
+        o.writeBytes(ByteBuffer.allocate(4).putInt(data.length).array());
+        byte[] t = type.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        o.writeBytes(t);
+        o.writeBytes(data);
+        CRC32 crc = new CRC32();
+        crc.update(t);
+        crc.update(data);
+        o.writeBytes(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+    }
+
+    @Test
+    void aDecoderThatMakesNaNFailsTheFrameNamingTheGraphAndWritesNoBlackPng() throws Exception {
+        // the outside test's edit: the decoder's last output becomes (x - x) / 0
+        Path dec = model.resolve("vae_decoder/model.onnx");
+        ModelProto m = OnnxModelFile.read(dec);
+        GraphProto.Builder g = m.getGraph().toBuilder();
+        for (int i = 0; i < g.getNodeCount(); i++) {
+            NodeProto n = g.getNode(i);
+            for (int k = 0; k < n.getOutputCount(); k++) {
+                if (n.getOutput(k).equals("sample")) {
+                    g.setNode(i, n.toBuilder().setOutput(k, "sample_raw"));
+                }
+            }
+        }
+        g.addNode(NodeProto.newBuilder().setOpType("Sub").addInput("sample_raw").addInput("sample_raw").addOutput("zero"));
+        g.addNode(NodeProto.newBuilder().setOpType("Div").addInput("zero").addInput("zero").addOutput("sample"));
+        OnnxModelFile.write(m.toBuilder().setGraph(g).build(), dec);
+
+        Path outDir = tmp.resolve("out");
+        int code = run("--model", model.toString(), "--input", input.toString(), "--out", outDir.toString());
+        assertThat(code).as(err.toString()).isEqualTo(1);
+        assertThat(err.toString()).contains("vae_decoder").contains("non-finite").contains("NaN");
+        assertThat(outDir.resolve("frame_00000.png")).doesNotExist();
+    }
+
+    @Test
+    void aDecompressionBombIsRefusedFromItsHeaderWithTheSizeAndTheLimit() throws Exception {
+        Path bomb = tmp.resolve("bomb.png");
+        Files.write(bomb, greyPng(9000, 8000, 8000)); // 72 megapixels of zeros in a small file
+        int code = run("--model", model.toString(), "--input", bomb.toString(), "--out", tmp.resolve("o").toString());
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains("bomb.png").contains("9000x8000").contains("limit of 67108864");
+    }
+
+    @Test
+    void aFolderIsDecodedOneFrameAtATime() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("frames"));
+        Files.copy(input, dir.resolve("a.png"));
+        // b.png: a sound header, pixel data cut off; only a frame that uses it decodes it
+        byte[] whole = Files.readAllBytes(input);
+        Files.write(dir.resolve("b.png"), Arrays.copyOf(whole, 40));
+        Path outDir = tmp.resolve("out");
+        int code = run("--model", model.toString(), "--input", dir.toString(), "--frames", "1", "--out",
+                outDir.toString());
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(outDir.resolve("frame_00000.png")).isRegularFile();
+        code = run("--model", model.toString(), "--input", dir.toString(), "--frames", "2", "--out",
+                tmp.resolve("out2").toString());
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains("b.png");
+    }
+
+    @Test
+    void aFileThatIsNotAnImageInAFolderFailsBeforeAnythingIsWritten() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("frames"));
+        Files.copy(input, dir.resolve("a.png"));
+        Files.write(dir.resolve("z.png"), new byte[] {1, 2, 3, 4});
+        Path outDir = tmp.resolve("out");
+        int code = run("--model", model.toString(), "--input", dir.toString(), "--out", outDir.toString());
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains("z.png");
+        assertThat(outDir).doesNotExist();
+    }
+
+    @Test
+    void anOutputPathThatIsAFileIsExplained() throws Exception {
+        Path file = Files.writeString(tmp.resolve("taken"), "x");
+        int code = run("--model", model.toString(), "--input", input.toString(), "--out", file.toString());
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains("taken").contains("is an existing file, not a folder");
+    }
+}
