@@ -92,7 +92,7 @@ public final class Trainer implements AutoCloseable {
         }
         Files.createDirectories(cfg.outDir());
         int n = data.size();
-        int held = n < 2 ? 0 : Math.max(1, Math.min(cfg.heldOut(), n / 5));
+        int held = heldOutCount(n, cfg.heldOut());
         int[] order = heldOutOrder(data);
         heldIdx = java.util.Arrays.copyOfRange(order, 0, held);
         trainIdx = java.util.Arrays.copyOfRange(order, held, n);
@@ -238,7 +238,12 @@ public final class Trainer implements AutoCloseable {
     private Outcome prepare() throws IOException {
         Path ckpt = cfg.outDir().resolve(CHECKPOINT);
         if (cfg.resume() && Files.exists(ckpt)) {
-            loadCheckpoint(ckpt);
+            try {
+                loadCheckpoint(ckpt);
+            } catch (java.io.EOFException | RuntimeException e) { // cut off, or garbage where sizes should be
+                throw new IOException(ckpt + ": the checkpoint is truncated or corrupt (" + e
+                        + "); it was left as it is", e);
+            }
             LOG.info("resumed from {} at vae step {}, unet step {}", ckpt, vaeStepsDone, unetStepsDone);
         }
         if (cfg.vaeFrom() != null && vaeStepsDone < cfg.vaeSteps()) {
@@ -658,6 +663,11 @@ public final class Trainer implements AutoCloseable {
      * held-out set is a prefix of this order, so it depends on the file names only (not on the seed, the other
      * files or their order), and two runs on the same folder always hold out the same images.
      */
+    /** How many of {@code n} images are held out when {@code asked} are: at most a fifth, at least one of two. */
+    public static int heldOutCount(int n, int asked) {
+        return n < 2 ? 0 : Math.max(1, Math.min(asked, n / 5));
+    }
+
     static int[] heldOutOrder(ImageFolder data) {
         int n = data.size();
         long[] key = new long[n];
@@ -788,9 +798,17 @@ public final class Trainer implements AutoCloseable {
         if (!MAGIC.equals(magic)) {
             throw new IOException(file + ": not a StreamCanvas training checkpoint (found header '" + magic + "')");
         }
-        byte[] m = new byte[in.readInt()];
+        int len = in.readInt();
+        if (len < 0 || len > 1 << 26) {
+            throw new IOException(file + ": the checkpoint is corrupt (its metadata length is " + len + ")");
+        }
+        byte[] m = new byte[len];
         in.readFully(m);
-        return (ObjectNode) new ObjectMapper().readTree(m);
+        com.fasterxml.jackson.databind.JsonNode meta = new ObjectMapper().readTree(m);
+        if (!(meta instanceof ObjectNode)) {
+            throw new IOException(file + ": the checkpoint is corrupt (its metadata is not a JSON object)");
+        }
+        return (ObjectNode) meta;
     }
 
     // ---------------------------------------------------------------- accessors (export, UI)
