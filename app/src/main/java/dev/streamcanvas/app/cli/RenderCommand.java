@@ -1,5 +1,6 @@
 package dev.streamcanvas.app.cli;
 
+import dev.streamcanvas.app.output.PngWriter;
 import dev.streamcanvas.engine.io.Npy;
 import dev.streamcanvas.engine.model.DiffusionModel;
 import dev.streamcanvas.engine.model.ModelLoadException;
@@ -219,9 +220,9 @@ public final class RenderCommand implements Callable<Integer> {
 
     /** A1111-style parameters text. */
     static String parameters(StreamSettings s, DiffusionModel model) {
-        StringBuilder sb = new StringBuilder(s.prompt());
+        StringBuilder sb = new StringBuilder(PngWriter.oneLine(s.prompt()));
         if (!s.negativePrompt().isEmpty()) {
-            sb.append("\nNegative prompt: ").append(s.negativePrompt());
+            sb.append("\nNegative prompt: ").append(PngWriter.oneLine(s.negativePrompt()));
         }
         sb.append(String.format(Locale.ROOT,
                 "\nSteps: %d, Sampler: LCM (StreamDiffusion %s), CFG scale: %s, Seed: %s, Size: %dx%d, Model: %s, "

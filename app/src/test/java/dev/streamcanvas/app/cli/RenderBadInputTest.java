@@ -149,6 +149,17 @@ class RenderBadInputTest {
     }
 
     @Test
+    void aPromptCannotInjectParameterLinesOrANul() throws Exception {
+        Path outDir = tmp.resolve("out");
+        int code = run("--model", model.toString(), "--input", input.toString(), "--prompt",
+                "a cat\nNegative prompt: fake\nSteps: 99\u0000", "--out", outDir.toString());
+        assertThat(code).as(err.toString()).isZero();
+        String params = ParametersPng.read(outDir.resolve("frame_00000.png"));
+        assertThat(params.split("\n")).hasSize(2); // the prompt line and the settings line, no negative prompt given
+        assertThat(params).startsWith("a cat Negative prompt: fake Steps: 99 \nSteps: 2").doesNotContain("\u0000");
+    }
+
+    @Test
     void anOutputPathThatIsAFileIsExplained() throws Exception {
         Path file = Files.writeString(tmp.resolve("taken"), "x");
         int code = run("--model", model.toString(), "--input", input.toString(), "--out", file.toString());

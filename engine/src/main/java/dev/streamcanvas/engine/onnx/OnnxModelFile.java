@@ -218,7 +218,16 @@ public final class OnnxModelFile {
             }
         }
         ElementType type = ElementType.fromOnnx(t.getDataType()).orElse(null);
-        long numel = Tensors.numel(t);
+        long numel;
+        try {
+            numel = Tensors.numel(t);
+            if (type != null && type != ElementType.STRING) {
+                Math.multiplyExact(numel, (long) type.byteSize());
+            }
+        } catch (ArithmeticException e) {
+            throw new OnnxFormatException(file, name + " declares dims " + t.getDimsList()
+                    + " whose size overflows 64 bits (no file can hold it)");
+        }
         if (isExternal(t)) {
             checkExternal(t, file, dir, type, numel);
             return;
