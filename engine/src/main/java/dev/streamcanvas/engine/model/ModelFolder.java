@@ -2,9 +2,11 @@ package dev.streamcanvas.engine.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.streamcanvas.engine.onnx.EmbeddingTables;
 import dev.streamcanvas.engine.onnx.OnnxFormatException;
 import dev.streamcanvas.engine.onnx.OnnxModelFile;
 import dev.streamcanvas.engine.onnx.OnnxSummary;
+import dev.streamcanvas.engine.onnx.proto.OnnxProtos.ModelProto;
 import dev.streamcanvas.engine.schedule.NoiseSchedule;
 import dev.streamcanvas.engine.text.ClipTokenizer;
 import java.io.IOException;
@@ -17,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -114,14 +117,7 @@ public final class ModelFolder {
                 problems.add(e.getMessage());
             }
         }
-        if (Files.isRegularFile(root.resolve("tokenizer/vocab.json"))
-                && Files.isRegularFile(root.resolve("tokenizer/merges.txt"))) {
-            try {
-                ClipTokenizer.load(root.resolve("tokenizer"), -1);
-            } catch (IOException | IllegalArgumentException e) {
-                problems.add(e.getMessage());
-            }
-        }
+        OptionalLong tokenRows = OptionalLong.empty();
         for (String name : GRAPHS) {
             Path file = root.resolve(name).resolve("model.onnx");
             if (!Files.isRegularFile(file)) {
@@ -129,11 +125,30 @@ public final class ModelFolder {
                 continue;
             }
             try {
-                components.put(name, new Component(name, file, OnnxSummary.of(OnnxModelFile.read(file))));
+                ModelProto model = OnnxModelFile.read(file);
+                if (name.equals("text_encoder")) {
+                    tokenRows = EmbeddingTables.rows(model, "input_ids");
+                }
+                components.put(name, new Component(name, file, OnnxSummary.of(model)));
             } catch (OnnxFormatException e) {
                 problems.add(e.getMessage());
             } catch (IllegalArgumentException e) {
                 problems.add(file + ": " + e.getMessage());
+            }
+        }
+        if (Files.isRegularFile(root.resolve("tokenizer/vocab.json"))
+                && Files.isRegularFile(root.resolve("tokenizer/merges.txt"))) {
+            try {
+                ClipTokenizer tokenizer = ClipTokenizer.load(root.resolve("tokenizer"), -1);
+                Map.Entry<String, Integer> top = tokenizer.largestId();
+                if (tokenRows.isPresent() && top != null && top.getValue() >= tokenRows.getAsLong()) {
+                    problems.add(root.resolve("tokenizer/vocab.json") + ": token '" + top.getKey() + "' has id "
+                            + top.getValue() + " but the text encoder's embedding table has " + tokenRows.getAsLong()
+                            + " rows (ids 0.." + (tokenRows.getAsLong() - 1) + ", "
+                            + root.resolve("text_encoder/model.onnx") + ")");
+                }
+            } catch (IOException | IllegalArgumentException e) {
+                problems.add(e.getMessage());
             }
         }
         Contract contract = null;

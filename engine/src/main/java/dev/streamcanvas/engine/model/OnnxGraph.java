@@ -7,6 +7,7 @@ import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.ValueInfo;
 import dev.streamcanvas.engine.onnx.OnnxFormatException;
+import dev.streamcanvas.engine.onnx.EmbeddingTables;
 import dev.streamcanvas.engine.onnx.OnnxModelFile;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -45,6 +46,7 @@ public final class OnnxGraph implements AutoCloseable {
 
     private final Path file;
     private final OrtEnvironment environment;
+    private java.util.OptionalLong tokenRows = java.util.OptionalLong.empty();
     private final OrtSession session;
     private final OrtSession.SessionOptions options;
     private final List<TensorInfo> inputs;
@@ -95,17 +97,20 @@ public final class OnnxGraph implements AutoCloseable {
         }
         Path file = onnxFile.toAbsolutePath().normalize();
         byte[] checked;
+        java.util.OptionalLong idRows;
         try {
             if (!java.nio.file.Files.isRegularFile(file)) {
                 OnnxModelFile.read(file); // its "no such model file" message
             }
             long size = java.nio.file.Files.size(file);
             if (size > Integer.MAX_VALUE - 16) { // protobuf's own limit; such a file cannot parse either
-                OnnxModelFile.read(file);
+                idRows = EmbeddingTables.rows(OnnxModelFile.read(file), "input_ids");
                 checked = null;
             } else {
                 byte[] bytes = java.nio.file.Files.readAllBytes(file);
-                checked = OnnxModelFile.hasExternalData(OnnxModelFile.read(bytes, file)) ? null : bytes;
+                dev.streamcanvas.engine.onnx.proto.OnnxProtos.ModelProto m = OnnxModelFile.read(bytes, file);
+                idRows = EmbeddingTables.rows(m, "input_ids");
+                checked = OnnxModelFile.hasExternalData(m) ? null : bytes;
             }
         } catch (OnnxFormatException e) {
             throw new ModelLoadException(e.getMessage(), e);
@@ -126,6 +131,7 @@ public final class OnnxGraph implements AutoCloseable {
                 try {
                     OnnxGraph g = create(file, checked, env, device, intraOpThreads,
                             new RuntimeStatus(device, device, ""));
+                    g.tokenRows = idRows;
                     LOG.info("{}: running on {}", file, device);
                     return g;
                 } catch (OrtException e) {
@@ -136,7 +142,9 @@ public final class OnnxGraph implements AutoCloseable {
             LOG.warn("{}: {}", file.getFileName(), fallback);
         }
         try {
-            return create(file, checked, env, active, intraOpThreads, new RuntimeStatus(device, active, fallback));
+            OnnxGraph g = create(file, checked, env, active, intraOpThreads, new RuntimeStatus(device, active, fallback));
+            g.tokenRows = idRows;
+            return g;
         } catch (OrtException e) {
             throw new ModelLoadException(file + ": ONNX Runtime cannot load the model: " + firstLine(e.getMessage()), e);
         }
@@ -237,6 +245,14 @@ public final class OnnxGraph implements AutoCloseable {
     }
 
     /** Graph inputs in declaration order (initializers excluded). */
+    /**
+     * Rows of the embedding table the graph's {@code input_ids} index (a text encoder's vocabulary size), when the
+     * graph has such a lookup on an initializer; empty otherwise.
+     */
+    public java.util.OptionalLong tokenEmbeddingRows() {
+        return tokenRows;
+    }
+
     public List<TensorInfo> inputs() {
         return inputs;
     }

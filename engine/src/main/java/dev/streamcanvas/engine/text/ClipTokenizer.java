@@ -70,6 +70,17 @@ public final class ClipTokenizer {
         }
     }
 
+    /** The token with the largest id (ties: any of them), or null for an empty vocabulary. */
+    public Map.Entry<String, Integer> largestId() {
+        Map.Entry<String, Integer> best = null;
+        for (Map.Entry<String, Integer> e : vocab.entrySet()) {
+            if (best == null || e.getValue() > best.getValue()) {
+                best = e;
+            }
+        }
+        return best;
+    }
+
     public ClipTokenizer(Map<String, Integer> vocab, List<String> merges, int bos, int eos, int pad, int maxLength) {
         if (maxLength < 2) {
             throw new IllegalArgumentException("model max length must be >= 2 (BOS + EOS), got " + maxLength);
@@ -104,6 +115,10 @@ public final class ClipTokenizer {
             Map.Entry<String, JsonNode> e = it.next();
             if (!e.getValue().canConvertToInt()) {
                 throw new IOException(vocabFile + ": id of token '" + e.getKey() + "' is not an integer");
+            }
+            if (e.getValue().intValue() < 0) {
+                throw new IOException(vocabFile + ": id of token '" + e.getKey() + "' is negative ("
+                        + e.getValue().intValue() + ")");
             }
             vocab.put(e.getKey(), e.getValue().intValue());
         }

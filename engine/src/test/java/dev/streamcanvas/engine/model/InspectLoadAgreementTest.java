@@ -62,6 +62,22 @@ class InspectLoadAgreementTest {
     }
 
     @Test
+    void aTokenIdPastTheEmbeddingTableIsRefusedByBothAtLoad() throws Exception {
+        Path dir = tmp.resolve("r");
+        FixtureGenerator.write(dir, FixtureSpec.defaults().withSize(32, 32).withText(8, 10)
+                .withWeights(FixtureSpec.Weights.RANDOM));
+        DiffusionModel.load(dir, Device.CPU).close(); // as written, every id has its row
+        Path vocab = dir.resolve("tokenizer/vocab.json");
+        String json = Files.readString(vocab).trim();
+        Files.writeString(vocab, json.substring(0, json.length() - 1) + ", \"zebra</w>\": 5000}");
+        Path file = dir.toAbsolutePath().resolve("tokenizer/vocab.json");
+        assertThat(ModelFolder.check(dir).problems()).anyMatch(p -> p.startsWith(file.toString())
+                && p.contains("'zebra</w>' has id 5000") && p.contains("embedding table has"));
+        assertThatThrownBy(() -> DiffusionModel.load(dir, Device.CPU).close()).hasMessageStartingWith(file.toString())
+                .hasMessageContaining("'zebra</w>' has id 5000");
+    }
+
+    @Test
     void aMissingModelIndexIsAcceptedByBoth() throws Exception {
         Path dir = fixture();
         Files.delete(dir.resolve("model_index.json"));
