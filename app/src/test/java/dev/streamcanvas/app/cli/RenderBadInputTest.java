@@ -2,6 +2,7 @@ package dev.streamcanvas.app.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.streamcanvas.engine.io.Png;
 import dev.streamcanvas.engine.onnx.FixtureGenerator;
 import dev.streamcanvas.engine.onnx.FixtureSpec;
 import dev.streamcanvas.engine.onnx.OnnxModelFile;
@@ -9,15 +10,11 @@ import dev.streamcanvas.engine.onnx.proto.OnnxProtos.GraphProto;
 import dev.streamcanvas.engine.onnx.proto.OnnxProtos.ModelProto;
 import dev.streamcanvas.engine.onnx.proto.OnnxProtos.NodeProto;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.zip.CRC32;
-import java.util.zip.Deflater;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,42 +45,6 @@ class RenderBadInputTest {
         return cl.execute(args);
     }
 
-    /** A greyscale PNG whose IHDR declares {@code w x h}, with {@code rows} rows of zeros deflated. */
-    static byte[] greyPng(int w, int h, int rows) {
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        o.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
-        chunk(o, "IHDR", ByteBuffer.allocate(13).putInt(w).putInt(h).put((byte) 8).put(new byte[4]).array());
-        Deflater d = new Deflater(9);
-        ByteArrayOutputStream z = new ByteArrayOutputStream();
-        byte[] row = new byte[w + 1];
-        byte[] buf = new byte[1 << 16];
-        for (int r = 0; r < rows; r++) {
-            d.setInput(row);
-            while (!d.needsInput()) {
-                z.write(buf, 0, d.deflate(buf));
-            }
-        }
-        d.finish();
-        while (!d.finished()) {
-            z.write(buf, 0, d.deflate(buf));
-        }
-        d.end();
-        chunk(o, "IDAT", z.toByteArray());
-        chunk(o, "IEND", new byte[0]);
-        return o.toByteArray();
-    }
-
-    private static void chunk(ByteArrayOutputStream o, String type, byte[] data) {
-        o.writeBytes(ByteBuffer.allocate(4).putInt(data.length).array());
-        byte[] t = type.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        o.writeBytes(t);
-        o.writeBytes(data);
-        CRC32 crc = new CRC32();
-        crc.update(t);
-        crc.update(data);
-        o.writeBytes(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
-    }
-
     @Test
     void aDecoderThatMakesNaNFailsTheFrameNamingTheGraphAndWritesNoBlackPng() throws Exception {
         // the outside test's edit: the decoder's last output becomes (x - x) / 0
@@ -112,7 +73,7 @@ class RenderBadInputTest {
     @Test
     void aDecompressionBombIsRefusedFromItsHeaderWithTheSizeAndTheLimit() throws Exception {
         Path bomb = tmp.resolve("bomb.png");
-        Files.write(bomb, greyPng(9000, 8000, 8000)); // 72 megapixels of zeros in a small file
+        Files.write(bomb, Png.encode(9000, 8000, 1, new byte[9000 * 8000])); // 72 megapixels of zeros, ~70 kB
         int code = run("--model", model.toString(), "--input", bomb.toString(), "--out", tmp.resolve("o").toString());
         assertThat(code).isEqualTo(2);
         assertThat(err.toString()).contains("bomb.png").contains("9000x8000").contains("limit of 67108864");

@@ -103,7 +103,8 @@ public final class Png {
         return out.toByteArray();
     }
 
-    private static void chunk(ByteArrayOutputStream out, String type, byte[] data) {
+    /** Appends one chunk: length, type, data, CRC-32 of type and data. */
+    static void chunk(ByteArrayOutputStream out, String type, byte[] data) {
         byte[] t = type.getBytes(StandardCharsets.US_ASCII);
         out.writeBytes(ByteBuffer.allocate(4).putInt(data.length).array());
         out.writeBytes(t);
