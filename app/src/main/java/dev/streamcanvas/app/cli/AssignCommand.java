@@ -95,6 +95,28 @@ public final class AssignCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        try {
+            return assign();
+        } catch (java.io.IOException e) { // an unreadable or unsuitable .npy: one line naming the file
+            spec.commandLine().getErr().println("assign: " + e.getMessage());
+            spec.commandLine().getErr().flush();
+            return 2;
+        }
+    }
+
+    /** Refuses NaN and infinities, naming the file, the row and the value (they would poison every distance). */
+    static void requireFinite(Npy.Array a, Path file, int rowLength) throws java.io.IOException {
+        double[] v = a.values();
+        for (int i = 0; i < v.length; i++) {
+            if (!Double.isFinite(v[i])) {
+                throw new java.io.IOException(file + ": row " + i / rowLength + ", value " + i % rowLength + " is "
+                        + (Double.isNaN(v[i]) ? "NaN" : v[i] > 0 ? "+Infinity" : "-Infinity")
+                        + " (images and noise must be finite)");
+            }
+        }
+    }
+
+    private Integer assign() throws Exception {
         PrintWriter o = spec.commandLine().getOut();
         if (bench) {
             runBench(o);
@@ -115,6 +137,8 @@ public final class AssignCommand implements Callable<Integer> {
         if (k < 1) {
             throw new ParameterException(spec.commandLine(), "--knn must be at least 1, got " + k);
         }
+        requireFinite(x, images, d);
+        requireFinite(e, noise, d);
         if (e.size() != (long) n * k * d) {
             throw new ParameterException(spec.commandLine(), noise + ": expected " + (long) n * k + " rows of " + d
                     + " values (shape [" + n * k + ", ...] to match " + images + " " + x.shapeString()
@@ -129,6 +153,10 @@ public final class AssignCommand implements Callable<Integer> {
             Npy.Array l = Npy.read(labels);
             if (l.size() != n) {
                 throw new ParameterException(spec.commandLine(), labels + ": expected " + n + " labels, found shape " + l.shapeString());
+            }
+            if (l.dtype() != Npy.DType.INT32 && l.dtype() != Npy.DType.INT64) {
+                throw new java.io.IOException(labels + ": labels must be integers (int32 or int64), found "
+                        + l.dtype() + " (convert with labels.astype(np.int64))");
             }
             int[] lab = new int[n];
             for (int i = 0; i < n; i++) {

@@ -49,6 +49,18 @@ public final class BenchCommand implements Callable<Integer> {
             + "this CPU's fp32 GEMM rate through ONNX Runtime in the same run.")
     boolean roofline;
 
+    @Option(names = "--soak", paramLabel = "N", description = "Instead of the phases: stream N frames through the "
+            + "live engine (prompt, strength and seed change every 1000 frames, similarity filter on) and print fps and "
+            + "memory (heap after GC, RSS, native) every 1000 frames.")
+    Integer soak;
+
+    @Option(names = "--switches", paramLabel = "N", description = "Instead of the phases: switch N times between "
+            + "--model and --switch-to, printing memory every N/10 switches.")
+    Integer switches;
+
+    @Option(names = "--switch-to", paramLabel = "DIR", description = "The second model folder of --switches.")
+    java.nio.file.Path switchTo;
+
     /** Measured frames per block of the interleaved timing phases. */
     private static final int BLOCK = 5;
     /** The first phases (timed, interleaved); the filter phases follow. */
@@ -87,6 +99,9 @@ public final class BenchCommand implements Callable<Integer> {
         if (steps < 1 || steps > StreamSettings.MAX_SLOTS || frames < 1 || warmup < 0) {
             err.println("bench: --steps must be 1..8, --frames >= 1, --warmup >= 0");
             return 2;
+        }
+        if (soak != null || switches != null) {
+            return longRun(out, err);
         }
         DiffusionModel model;
         try {
@@ -177,6 +192,28 @@ public final class BenchCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** {@code --soak} or {@code --switches} ({@link SoakBench}). */
+    private int longRun(PrintWriter out, PrintWriter err) {
+        if ((soak != null && soak < 1) || (switches != null && switches < 1)) {
+            err.println("bench: --soak and --switches need a count >= 1");
+            return 2;
+        }
+        if (switches != null && switchTo == null) {
+            err.println("bench: --switches needs --switch-to DIR (the second model folder)");
+            return 2;
+        }
+        try (Cancellation cancel = new Cancellation()) {
+            return soak != null ? SoakBench.soak(out, err, common, steps, soak, cancel)
+                    : SoakBench.switches(out, err, common, switchTo, switches, cancel);
+        } catch (ModelLoadException e) {
+            err.println("bench: " + e.getMessage());
+            return 2;
+        } catch (Exception e) {
+            err.println("bench: " + e.getMessage());
+            return 1;
+        }
     }
 
     /**

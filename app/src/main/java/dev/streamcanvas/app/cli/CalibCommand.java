@@ -267,6 +267,10 @@ public final class CalibCommand implements Callable<Integer> {
         }
 
         private Integer run(Cancellation cancel) throws IOException {
+            if (maxFrames < 0) {
+                throw new IllegalArgumentException("--frames must be 0 (all frames) or a positive count, got "
+                        + maxFrames);
+            }
             CalibSequence seq = SequenceIo.read(data, maxFrames);
             Extrinsic start = startGuess(seq, init);
             SolveOptions d = SolveOptions.defaults();

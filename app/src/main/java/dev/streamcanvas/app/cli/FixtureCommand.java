@@ -83,6 +83,11 @@ public final class FixtureCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         FixtureSpec fs = toSpec();
+        if (java.nio.file.Files.exists(out) && !java.nio.file.Files.isDirectory(out)) {
+            spec.commandLine().getErr().println("fixture: --out " + out + " is an existing file, not a folder");
+            spec.commandLine().getErr().flush();
+            return 2;
+        }
         FixtureGenerator.write(out, fs);
         PrintWriter pw = spec.commandLine().getOut();
         ModelFolder.Report report = ModelFolder.check(out);

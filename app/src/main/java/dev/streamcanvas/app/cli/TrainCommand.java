@@ -13,6 +13,7 @@ import dev.streamcanvas.engine.train.TrainListener;
 import dev.streamcanvas.engine.train.Trainer;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -90,6 +91,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue from the checkpoint in --out.")
     boolean resume;
 
+    @Option(names = "--overwrite", description = "Start a new run in an --out folder that already holds one, "
+            + "replacing its checkpoint and metrics.")
+    boolean overwrite;
+
     @Option(names = "--compare", paramLabel = "MODE",
             description = "Train vanilla AND immiscible (exact, fp16 or knn:k) side by side in --out/vanilla and --out/immiscible, sharing the VAE; writes --out/curves.png and --out/comparison.md.")
     String compare;
@@ -105,6 +110,16 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        try {
+            return train();
+        } catch (IOException e) { // a file that cannot be used (data, checkpoint, metrics): one line naming it
+            spec.commandLine().getErr().println("train: " + e.getMessage());
+            spec.commandLine().getErr().flush();
+            return 2;
+        }
+    }
+
+    private Integer train() throws Exception {
         PrintWriter o = spec.commandLine().getOut();
         // read by DJL when the PyTorch engine starts (an explicit -D wins)
         if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
@@ -145,6 +160,12 @@ public final class TrainCommand implements Callable<Integer> {
             o.flush();
             return 0;
         }
+        String refusal = exportOnly ? null : runFolderRefusal(); // --export-only only reads the run
+        if (refusal != null) {
+            spec.commandLine().getErr().println("train: " + refusal);
+            spec.commandLine().getErr().flush();
+            return 2;
+        }
         MicroSdConfig model;
         TrainConfig cfg;
         try {
@@ -159,6 +180,11 @@ public final class TrainCommand implements Callable<Integer> {
         ImageFolder folder = ImageFolder.load(data, size, List.of(new PngDecoder(), new ImageIoDecoder()));
         o.printf(Locale.ROOT, "%s: %d images (%d skipped as unreadable); assignment %s; run folder %s%n", data,
                 folder.size(), folder.skipped(), assign, out);
+        int held = Trainer.heldOutCount(folder.size(), heldOut);
+        if (held != heldOut) {
+            o.printf(Locale.ROOT, "note: --held-out %d: holding out %d of the %d images (at most a fifth)%n", heldOut,
+                    held, folder.size());
+        }
         o.flush();
         if (compare != null) {
             if (mode == NoiseAssignment.Mode.NONE) {
@@ -207,6 +233,31 @@ public final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
+    /**
+     * Why --out cannot be used as asked, or null: a folder that holds a run is not silently replaced (--resume
+     * continues it, --overwrite replaces it), and --resume needs a checkpoint to continue from.
+     */
+    private String runFolderRefusal() {
+        List<Path> runs = compare != null ? List.of(out.resolve("vanilla"), out.resolve("immiscible")) : List.of(out);
+        boolean checkpoint = false;
+        boolean existing = false;
+        for (Path r : runs) {
+            checkpoint |= Files.exists(r.resolve("checkpoint.bin"));
+            existing |= Files.exists(r.resolve("checkpoint.bin")) || Files.exists(r.resolve("metrics.csv"));
+        }
+        if (resume && overwrite) {
+            return "--resume and --overwrite exclude each other";
+        }
+        if (resume && !checkpoint) {
+            return "--resume: " + out + " holds no checkpoint.bin to continue from (start a new run without --resume)";
+        }
+        if (!resume && existing && !overwrite) {
+            return out + " already holds a training run (checkpoint.bin / metrics.csv): continue it with --resume, "
+                    + "choose a new --out folder, or replace it with --overwrite";
+        }
+        return null;
+    }
+
     private int runComparison(PrintWriter o, TrainConfig cfg, NoiseAssignment.Mode mode, int k, ImageFolder folder)
             throws IOException {
         try (TrainComparison c = new TrainComparison(cfg, mode, k, folder, name -> new TrainProgress(o, name, out.resolve(name)))) {
@@ -224,8 +275,9 @@ public final class TrainCommand implements Callable<Integer> {
                 o.flush();
                 return 130;
             }
-            List<Measurement> v = c.vanilla().history();
-            List<Measurement> i = c.immiscible().history();
+            // the report is drawn from the metrics files (as --plot-only does), so both give the same table
+            List<Measurement> v = ComparisonReport.readMetrics(out.resolve("vanilla").resolve("metrics.csv"));
+            List<Measurement> i = ComparisonReport.readMetrics(out.resolve("immiscible").resolve("metrics.csv"));
             String label = "immiscible (" + compare + ")";
             ComparisonReport.writePlot(out.resolve("curves.png"), v, i, label);
             String table = ComparisonReport.table(v, i, label);
@@ -356,7 +408,12 @@ public final class TrainCommand implements Callable<Integer> {
                 }
                 double[] r = new double[5];
                 for (int k = 0; k < 5; k++) {
-                    r[k] = f[k].isEmpty() ? Double.NaN : Double.parseDouble(f[k]);
+                    try {
+                        r[k] = f[k].isEmpty() ? Double.NaN : Double.parseDouble(f[k]);
+                    } catch (NumberFormatException e) {
+                        throw new IOException(file + ":" + (n + 1) + ": field " + (k + 1) + " '" + f[k]
+                                + "' is not a number", e);
+                    }
                 }
                 rows.add(new Measurement((int) r[0], r[1], r[2], r[3], r[4]));
             }

@@ -1,5 +1,6 @@
 package dev.streamcanvas.app.live;
 
+import dev.streamcanvas.app.output.PngWriter;
 import dev.streamcanvas.engine.stream.GuidanceMode;
 import dev.streamcanvas.engine.stream.StreamSettings;
 import java.util.Objects;
@@ -50,7 +51,7 @@ public record GenerationSettings(String prompt, String negativePrompt, double st
 
     /** The parameters as one text, written into snapshots (PNG tEXt "parameters"). */
     public String describe(String model, String device) {
-        return prompt + "\nNegative prompt: " + negativePrompt + "\nSteps: " + steps + ", Strength: " + strength
+        return PngWriter.oneLine(prompt) + "\nNegative prompt: " + PngWriter.oneLine(negativePrompt) + "\nSteps: " + steps + ", Strength: " + strength
                 + ", Guidance: " + guidance.name().toLowerCase(java.util.Locale.ROOT) + ", Gamma: " + gamma + ", Delta: " + delta
                 + ", Seed: " + seed + ", Similarity filter: " + (similarityFilter ? "on " + similarityThreshold : "off")
                 + ", Size: " + width + "x" + height + ", Model: " + model + ", Device: " + device;

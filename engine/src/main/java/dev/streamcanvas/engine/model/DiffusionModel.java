@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -88,18 +87,9 @@ public final class DiffusionModel implements StreamModel {
             require(root, "vae_encoder/model.onnx", "the VAE encoder: sample [batch, 3, H, W] -> latent_sample");
             require(root, "vae_decoder/model.onnx", "the VAE decoder: latent_sample -> sample [batch, 3, H, W]");
         }
-        NoiseSchedule schedule = NoiseSchedule.STABLE_DIFFUSION;
-        boolean singleStep = false;
-        Path schedCfg = root.resolve("scheduler/scheduler_config.json");
-        if (Files.isRegularFile(schedCfg)) {
-            try {
-                schedule = NoiseSchedule.fromConfig(schedCfg);
-                String cls = new ObjectMapper().readTree(schedCfg.toFile()).path("_class_name").asText("");
-                singleStep = cls.toLowerCase(Locale.ROOT).contains("euler"); // SD-Turbo ships an Euler scheduler
-            } catch (IOException e) {
-                throw new ModelLoadException(e.getMessage(), e);
-            }
-        }
+        ModelFolder.Scheduler scheduler = ModelFolder.scheduler(root); // the same reader as inspect's check
+        NoiseSchedule schedule = scheduler.schedule();
+        boolean singleStep = scheduler.singleStep();
 
         GraphRunner clock = new GraphRunner();
         List<AutoCloseable> opened = new ArrayList<>();

@@ -48,6 +48,7 @@ public final class TextEncoder implements PromptEncoder, AutoCloseable {
                     + " tokens but the tokenizer makes " + tokenizer.maxLength()
                     + " (tokenizer_config.json model_max_length)");
         }
+        checkVocabulary(graph, tokenizer);
         length = tokenizer.maxLength();
         width = (int) hidden.dim(2);
         idSlot = new TensorSlot(graph.environment(), ids.type());
@@ -75,6 +76,18 @@ public final class TextEncoder implements PromptEncoder, AutoCloseable {
     }
 
     /** Whether the last encoded prompt was cut to the model length. */
+    /** Every token id must index a row of the graph's embedding table (when the graph has one we can see). */
+    static void checkVocabulary(OnnxGraph graph, ClipTokenizer tokenizer) throws ModelLoadException {
+        java.util.OptionalLong rows = graph.tokenEmbeddingRows();
+        java.util.Map.Entry<String, Integer> top = tokenizer.largestId();
+        if (rows.isPresent() && top != null && top.getValue() >= rows.getAsLong()) {
+            throw new ModelLoadException(graph.file().getParent().resolveSibling("tokenizer").resolve("vocab.json")
+                    + ": token '" + top.getKey() + "' has id " + top.getValue() + " but the text encoder's embedding "
+                    + "table has " + rows.getAsLong() + " rows (ids 0.." + (rows.getAsLong() - 1) + ", "
+                    + graph.file() + ")");
+        }
+    }
+
     public boolean lastTruncated() {
         return lastTruncated;
     }

@@ -98,6 +98,8 @@ public final class Unet implements Denoiser, AutoCloseable {
             }
         }
         channels = sample.dim(1) > 0 ? (int) sample.dim(1) : 4;
+        GraphCheck.dim(graph, ROLE, out, 1, channels, "out_sample [batch, " + channels + ", h, w] (as many channels"
+                + " as its sample input)");
         textLength = (int) text.dim(1);
         textWidth = (int) text.dim(2);
         scalarTimestep = timestep.rank() == 0;

@@ -440,15 +440,18 @@ public final class StreamEngine implements AutoCloseable {
             java.util.Arrays.fill(latents, 0f);
         } else {
             codec.encode(image, frames, height, width, latents);
+            checkFinite(latents, latents.length, "vae_encoder", "latents");
         }
         long t2 = System.nanoTime();
 
         // stream-batch UNet + x0 step + roll
         float[] outLatents = empty ? pipeline.stepFromNoise() : pipeline.step(latents);
+        checkFinite(outLatents, outLatents.length, "unet", "output latents");
         long t3 = System.nanoTime();
 
         // VAE decode of the oldest slot's estimate
         codec.decode(outLatents, frames, height, width, decoded);
+        checkFinite(decoded, frames * plane3, "vae_decoder", "decoded image");
         long t4 = System.nanoTime();
 
         // postprocess + publish
@@ -513,6 +516,20 @@ public final class StreamEngine implements AutoCloseable {
             m.close();
         } catch (RuntimeException e) {
             LOG.warn("closing model {} failed", m.name(), e);
+        }
+    }
+
+    /**
+     * A NaN or infinity would reach the screen as a black frame: drop the frame instead (the last good output stays),
+     * and restart the history so the bad values do not stay in the stream buffer.
+     */
+    private void checkFinite(float[] values, int n, String graph, String what) {
+        try {
+            NonFiniteOutputException.check(values, n, graph, what, model.name());
+        } catch (NonFiniteOutputException e) {
+            pipeline.resetHistory();
+            lastOutputValid = false;
+            throw e;
         }
     }
 

@@ -109,9 +109,16 @@ public final class Checkpoint {
         if (!MAGIC.equals(magic)) {
             throw new IOException(file + ": not a StreamCanvas training checkpoint (found header '" + magic + "')");
         }
-        byte[] bytes = new byte[in.readInt()];
+        int len = in.readInt();
+        if (len < 0 || len > 1 << 26) {
+            throw new IOException(file + ": the checkpoint is corrupt (its metadata length is " + len + ")");
+        }
+        byte[] bytes = new byte[len];
         in.readFully(bytes);
         JsonNode m = new ObjectMapper().readTree(bytes);
+        if (!m.isObject()) {
+            throw new IOException(file + ": the checkpoint is corrupt (its metadata is not a JSON object)");
+        }
         List<Measurement> history = new ArrayList<>();
         for (JsonNode row : m.path("history")) {
             double[] r = new double[5];

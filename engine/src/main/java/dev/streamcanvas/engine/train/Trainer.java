@@ -228,7 +228,12 @@ public final class Trainer implements AutoCloseable {
     private Outcome prepare() throws IOException {
         Path ckpt = cfg.outDir().resolve(CHECKPOINT);
         if (cfg.resume() && Files.exists(ckpt)) {
-            loadCheckpoint(ckpt);
+            try {
+                loadCheckpoint(ckpt);
+            } catch (java.io.EOFException | RuntimeException e) { // cut off, or garbage where sizes should be
+                throw new IOException(ckpt + ": the checkpoint is truncated or corrupt (" + e
+                        + "); it was left as it is", e);
+            }
             LOG.info("resumed from {} at vae step {}, unet step {}", ckpt, vaeStepsDone, unetStepsDone);
         }
         if (cfg.vaeFrom() != null && vaeStepsDone < cfg.vaeSteps()) {
@@ -551,8 +556,7 @@ public final class Trainer implements AutoCloseable {
      * on the same folder (the trainer, the emoji classifier, the evaluation) holds out the same images.
      */
     public static int[] heldOutSplit(ImageFolder data, int heldOut) {
-        int n = data.size();
-        int held = n < 2 ? 0 : Math.max(1, Math.min(heldOut, n / 5));
+        int held = heldOutCount(data.size(), heldOut);
         int[] out = java.util.Arrays.copyOfRange(heldOutOrder(data), 0, held);
         java.util.Arrays.sort(out);
         return out;
@@ -578,6 +582,11 @@ public final class Trainer implements AutoCloseable {
      * held-out set is a prefix of this order, so it depends on the file names only (not on the seed, the other
      * files or their order), and two runs on the same folder always hold out the same images.
      */
+    /** How many of {@code n} images are held out when {@code asked} are: at most a fifth, at least one of two. */
+    public static int heldOutCount(int n, int asked) {
+        return n < 2 ? 0 : Math.max(1, Math.min(asked, n / 5));
+    }
+
     static int[] heldOutOrder(ImageFolder data) {
         int n = data.size();
         long[] key = new long[n];

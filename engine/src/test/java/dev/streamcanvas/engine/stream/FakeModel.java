@@ -9,6 +9,7 @@ final class FakeModel implements StreamModel {
     final String name;
     final int factor;
     volatile RuntimeException failNextUnet;
+    volatile float poisonNextDecode = 0f; // non-zero: the next decode writes this value (NaN, Inf) into one pixel
     volatile boolean closed;
 
     FakeModel(String name, int factor) {
@@ -100,6 +101,11 @@ final class FakeModel implements StreamModel {
                             }
                         }
                     }
+                }
+                float poison = poisonNextDecode;
+                if (poison != 0f) {
+                    poisonNextDecode = 0f;
+                    image[image.length / 2] = poison;
                 }
             }
         };

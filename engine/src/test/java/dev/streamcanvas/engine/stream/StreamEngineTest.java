@@ -145,6 +145,43 @@ class StreamEngineTest {
     }
 
     @Test
+    void aNonFiniteDecodedFrameIsReportedNamingTheGraphAndNeverShown() throws InterruptedException {
+        FakeModel m = new FakeModel("fake", 8);
+        load(m);
+        int[] good = submitAndWait(image(16, 16, 1), 16, 16);
+        m.poisonNextDecode = Float.NaN;
+        engine.submit(image(16, 16, 2), 16, 16);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (errors.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(errors).singleElement().asString().contains("vae_decoder").contains("model fake")
+                .contains("1 NaN");
+        assertThat(outputs).as("the poisoned frame is not published (the last good one stays on show)").isEmpty();
+        m.poisonNextDecode = Float.NEGATIVE_INFINITY;
+        engine.submit(image(16, 16, 3), 16, 16);
+        deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (errors.size() < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(errors.get(1)).contains("1 infinite").doesNotContain("NaN");
+        assertThat(submitAndWait(image(16, 16, 4), 16, 16)).as("the stream goes on").isNotNull();
+        assertThat(engine.metrics().errors()).isEqualTo(2);
+    }
+
+    @Test
+    void aNoiseFileWithNaNIsRefusedNamingTheFile(@TempDir Path dir) throws InterruptedException, IOException {
+        load(new FakeModel("fake", 8));
+        Path bad = dir.resolve("nan-noise.npy");
+        float[] v = new float[2 * 4 * 2 * 2];
+        v[5] = Float.NaN;
+        Npy.writeFloats(bad, v, 2, 4, 2, 2);
+        engine.apply(settings(16, 16).toBuilder().noiseFile(bad).build());
+        assertThat(submitAndWait(image(16, 16, 1), 16, 16)).isNotNull();
+        assertThat(errors).anyMatch(e -> e.contains("nan-noise.npy") && e.contains("noise value 5") && e.contains("NaN"));
+    }
+
+    @Test
     void resolutionChangeMidStreamProducesFramesOfTheNewSize() throws InterruptedException {
         load(new FakeModel("fake", 8));
         int[] a = submitAndWait(image(16, 16, 1), 16, 16);
