@@ -22,6 +22,8 @@ class SettingsFuzzTest {
     static {
         try {
             DIR = Files.createTempDirectory("sc-settings-fuzz");
+            DIR.toFile().deleteOnExit(); // the loop below keeps it to settings.json
+            DIR.resolve("settings.json").toFile().deleteOnExit();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

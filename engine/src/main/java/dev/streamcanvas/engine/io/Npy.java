@@ -115,7 +115,7 @@ public final class Npy {
         } else {
             throw new NpyFormatException(file + ": unsupported .npy version " + major);
         }
-        if (headerLen < 0 || offset + headerLen > all.length) {
+        if (headerLen < 0 || (long) offset + headerLen > all.length) { // long: a huge length must not wrap
             throw new NpyFormatException(file + ": truncated header");
         }
         String header = new String(all, offset, headerLen,
