@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -96,9 +97,14 @@ public final class BenchCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (steps < 1 || steps > StreamSettings.MAX_SLOTS || frames < 1 || warmup < 0) {
-            err.println("bench: --steps must be 1..8, --frames >= 1, --warmup >= 0");
-            return 2;
+        if (steps < 1 || steps > StreamSettings.MAX_SLOTS) {
+            throw new ParameterException(spec.commandLine(), "--steps must be 1.." + StreamSettings.MAX_SLOTS + ", got " + steps);
+        }
+        if (frames < 1) {
+            throw new ParameterException(spec.commandLine(), "--frames must be >= 1, got " + frames);
+        }
+        if (warmup < 0) {
+            throw new ParameterException(spec.commandLine(), "--warmup must be >= 0, got " + warmup);
         }
         if (soak != null || switches != null) {
             return longRun(out, err);
@@ -116,10 +122,9 @@ public final class BenchCommand implements Callable<Integer> {
             base = StreamSettings.builder().prompt("a portrait in the style of a watercolor painting")
                     .negativePrompt("blurry, low quality").strength(0.6).slots(steps).size(size[0], size[1])
                     .directStep(model.singleStep()).guidance(GuidanceMode.NONE).build();
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException e) { // a setting out of the engine's range, named by the engine
             model.close();
-            err.println("bench: " + e.getMessage());
-            return 2;
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
         FilterSettings filter = FilterSettings.on(0.98, 10);
         List<Phase> phases = List.of(
@@ -196,13 +201,14 @@ public final class BenchCommand implements Callable<Integer> {
 
     /** {@code --soak} or {@code --switches} ({@link SoakBench}). */
     private int longRun(PrintWriter out, PrintWriter err) {
-        if ((soak != null && soak < 1) || (switches != null && switches < 1)) {
-            err.println("bench: --soak and --switches need a count >= 1");
-            return 2;
+        if (soak != null && soak < 1) {
+            throw new ParameterException(spec.commandLine(), "--soak needs a count >= 1, got " + soak);
+        }
+        if (switches != null && switches < 1) {
+            throw new ParameterException(spec.commandLine(), "--switches needs a count >= 1, got " + switches);
         }
         if (switches != null && switchTo == null) {
-            err.println("bench: --switches needs --switch-to DIR (the second model folder)");
-            return 2;
+            throw new ParameterException(spec.commandLine(), "--switches needs --switch-to DIR (the second model folder)");
         }
         try (Cancellation cancel = new Cancellation()) {
             return soak != null ? SoakBench.soak(out, err, common, steps, soak, cancel)

@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -130,8 +131,7 @@ public final class RenderCommand implements Callable<Integer> {
         }
         int count = frames != null ? frames : Math.max(1, inputs.size());
         if (count < 1) {
-            err.println("render: --frames must be >= 1, got " + count);
-            return 2;
+            throw new ParameterException(spec.commandLine(), "--frames must be >= 1, got " + count);
         }
         DiffusionModel model;
         try {
@@ -143,10 +143,9 @@ public final class RenderCommand implements Callable<Integer> {
         StreamSettings settings;
         try {
             settings = settings(model);
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException e) { // a setting out of the engine's range, named by the engine
             model.close();
-            err.println("render: " + e.getMessage());
-            return 2;
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
         String params = parameters(settings, model);
         try (Cancellation cancel = new Cancellation(); SyncStream stream = new SyncStream(settings, saveLatents)) {

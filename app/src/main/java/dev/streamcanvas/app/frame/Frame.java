@@ -1,8 +1,11 @@
 package dev.streamcanvas.app.frame;
 
+import dev.streamcanvas.engine.stream.FrameBuffer;
+
 /**
  * One picture on the live path: opaque ARGB pixels, row-major, {@code argb.length >= width * height}.
- * Frames are reusable buffers owned by whoever handed them out (a {@link FrameSlot}, a source); a
+ * Frames are reusable buffers owned by whoever handed them out (a source, a slot view, see
+ * {@link #share(FrameBuffer)}); a
  * receiver that needs the pixels later copies them.
  */
 public final class Frame {
@@ -36,6 +39,24 @@ public final class Frame {
         f.width = width;
         f.height = height;
         return f;
+    }
+
+    /**
+     * Makes this frame a view of {@code buffer} (one taken from an engine {@code LatestFrame}): it shares the
+     * pixel array (no copy), takes the size, the time stamp as capture time and the sequence. The view is valid
+     * as long as the buffer is, i.e. until the slot's next take; the holder only reads it.
+     */
+    public Frame share(FrameBuffer buffer) {
+        if (buffer.pixels().length < checkedArea(buffer.width(), buffer.height())) {
+            throw new IllegalArgumentException("frame buffer holds " + buffer.pixels().length + " values, "
+                    + buffer.width() + "x" + buffer.height() + " needs " + buffer.width() * buffer.height());
+        }
+        argb = buffer.pixels();
+        width = buffer.width();
+        height = buffer.height();
+        captureNanos = buffer.timestampNanos();
+        sequence = buffer.sequence();
+        return this;
     }
 
     public int[] argb() {

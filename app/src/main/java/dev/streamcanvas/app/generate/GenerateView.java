@@ -2,6 +2,7 @@ package dev.streamcanvas.app.generate;
 
 import dev.streamcanvas.app.live.DeviceChoice;
 import dev.streamcanvas.engine.stream.GuidanceMode;
+import dev.streamcanvas.engine.stream.StreamSettings;
 import dev.streamcanvas.app.live.ModelInfo;
 import java.io.File;
 import java.util.Locale;
@@ -70,7 +71,8 @@ public final class GenerateView {
         thresholdSlider.disableProperty().bind(vm.similarityFilterProperty().not());
         similarityBox.selectedProperty().bindBidirectional(vm.similarityFilterProperty());
 
-        SpinnerValueFactory.IntegerSpinnerValueFactory steps = new SpinnerValueFactory.IntegerSpinnerValueFactory(1, 8, vm.stepsProperty().get());
+        SpinnerValueFactory.IntegerSpinnerValueFactory steps = new SpinnerValueFactory.IntegerSpinnerValueFactory(1, StreamSettings.MAX_SLOTS,
+                vm.stepsProperty().get());
         stepsSpinner.setValueFactory(steps);
         steps.valueProperty().addListener((o, a, b) -> {
             if (b != null) {

@@ -7,19 +7,36 @@ import java.util.Objects;
 
 /**
  * Everything the user can change while streaming, validated: each value outside its range is rejected with
- * a message naming it.
+ * a message naming it. Where the engine has a limit the bound is the engine's ({@link StreamSettings}); the
+ * narrower bounds below are deliberate UI ranges (what the Generate tab's controls and a settings file may hold),
+ * each inside the engine's limit, so every valid value here is a valid {@link StreamSettings}.
  *
- * @param strength            how far the output departs from the input, in [0, 1]
- * @param steps               denoising steps of the stream batch, 1 to {@link StreamSettings#MAX_SLOTS}
- * @param gamma               guidance scale, in [0, 20]
- * @param delta               RCFG strength of the virtual negative, in [0, 1]
- * @param similarityThreshold cosine similarity above which frames may be skipped, in [0, 1)
+ * @param strength            how far the output departs from the input, in [0, 1] (the engine's range)
+ * @param steps               denoising steps of the stream batch, 1 to {@link StreamSettings#MAX_SLOTS} (the engine's)
+ * @param gamma               guidance scale, in [0, {@value #MAX_GAMMA}]: a UI range (the engine takes any finite
+ *                            value >= 0; the slider goes to 10, settings files may hold up to 20)
+ * @param delta               RCFG strength of the virtual negative, in [0, 1]: a UI range (the engine takes any
+ *                            finite value >= 0)
+ * @param similarityThreshold cosine similarity above which frames may be skipped, in [0, {@value #MAX_THRESHOLD}]:
+ *                            the engine allows 1, but at 1 the skip probability (c - t) / (1 - t) of two
+ *                            identical frames is 0 / 0, so the app keeps below it
+ * @param width               multiple of {@link StreamSettings#SIDE_MULTIPLE} (the engine's rule) in
+ *                            [{@value #MIN_SIZE}, {@value #MAX_SIZE}]: a UI range inside the engine's
+ *                            [{@link StreamSettings#SIDE_MULTIPLE}, {@link StreamSettings#MAX_SIDE}] that holds
+ *                            every choice of the Generate tab
+ * @param height              as {@code width}
  */
 public record GenerationSettings(String prompt, String negativePrompt, double strength, int steps, GuidanceMode guidance,
         double gamma, double delta, long seed, boolean similarityFilter, double similarityThreshold, int width, int height) {
 
+    /** UI range of the picture side (see {@code width}). */
     public static final int MIN_SIZE = 64;
+    /** UI range of the picture side (see {@code width}). */
     public static final int MAX_SIZE = 1024;
+    /** UI range of the guidance scale (see {@code gamma}). */
+    public static final double MAX_GAMMA = 20;
+    /** Kept below 1 on purpose (see {@code similarityThreshold}). */
+    public static final double MAX_THRESHOLD = 0.9999;
 
     public GenerationSettings {
         Objects.requireNonNull(prompt, "prompt");
@@ -29,11 +46,12 @@ public record GenerationSettings(String prompt, String negativePrompt, double st
         if (steps < 1 || steps > StreamSettings.MAX_SLOTS) {
             throw new IllegalArgumentException("steps must be 1 to " + StreamSettings.MAX_SLOTS + ", got " + steps);
         }
-        check("gamma", gamma, 0, 20);
+        check("gamma", gamma, 0, MAX_GAMMA);
         check("delta", delta, 0, 1);
-        check("similarityThreshold", similarityThreshold, 0, 0.9999);
-        if (width < MIN_SIZE || width > MAX_SIZE || width % 8 != 0 || height < MIN_SIZE || height > MAX_SIZE || height % 8 != 0) {
-            throw new IllegalArgumentException("resolution must be a multiple of 8 between " + MIN_SIZE + " and " + MAX_SIZE
+        check("similarityThreshold", similarityThreshold, 0, MAX_THRESHOLD);
+        int m = StreamSettings.SIDE_MULTIPLE;
+        if (width < MIN_SIZE || width > MAX_SIZE || width % m != 0 || height < MIN_SIZE || height > MAX_SIZE || height % m != 0) {
+            throw new IllegalArgumentException("resolution must be a multiple of " + m + " between " + MIN_SIZE + " and " + MAX_SIZE
                     + " on each side, got " + width + "x" + height);
         }
     }

@@ -3,7 +3,6 @@ package dev.streamcanvas.app.live;
 import dev.streamcanvas.app.concurrent.Debouncer;
 import dev.streamcanvas.app.concurrent.TaskRunner;
 import dev.streamcanvas.app.frame.Frame;
-import dev.streamcanvas.app.frame.FrameSlot;
 import dev.streamcanvas.app.frame.RateMeter;
 import dev.streamcanvas.app.generate.GenerateViewModel;
 import dev.streamcanvas.app.generate.Resolution;
@@ -19,6 +18,8 @@ import dev.streamcanvas.app.settings.AppSettings;
 import dev.streamcanvas.app.settings.SettingsStore;
 import dev.streamcanvas.app.source.SourceKind;
 import dev.streamcanvas.app.source.canvas.CanvasModel;
+import dev.streamcanvas.engine.stream.FrameBuffer;
+import dev.streamcanvas.engine.stream.LatestFrame;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
@@ -53,8 +54,10 @@ public final class LiveViewModel {
     private final InputViewModel input;
     private final CanvasViewModel canvas;
 
-    private final FrameSlot inputSlot = new FrameSlot();   // capture thread -> UI (display)
-    private final FrameSlot outputSlot = new FrameSlot();  // service thread -> UI (display)
+    private final LatestFrame inputSlot = new LatestFrame();   // capture thread -> UI (display)
+    private final LatestFrame outputSlot = new LatestFrame();  // service thread -> UI (display)
+    private final Frame inputView = new Frame(1, 1);   // UI thread: shares the input slot's taken buffer
+    private final Frame outputView = new Frame(1, 1);  // UI thread: shares the output slot's taken buffer
     private final RateMeter inputRate = new RateMeter(30);
     private final RateMeter outputRate = new RateMeter(30);
     private volatile OutputRecorder recorder;
@@ -139,13 +142,13 @@ public final class LiveViewModel {
     /** Capture thread: one input frame. */
     private void onInput(int[] argb, int width, int height, long captureNanos) {
         inputRate.tick(System.nanoTime());
-        inputSlot.publish(argb, width, height, captureNanos, 0);
+        inputSlot.publish(argb, width, height, 0, captureNanos, false);
         service.submit(argb, width, height, captureNanos);
     }
 
     /** Service thread: one output frame. */
     private void onOutput(Frame output) {
-        outputSlot.publish(output);
+        outputSlot.publish(output.argb(), output.width(), output.height(), output.sequence(), output.captureNanos(), false);
         OutputRecorder r = recorder;
         if (r != null) {
             r.offer(output);
@@ -154,15 +157,17 @@ public final class LiveViewModel {
 
     /** The newest input frame for display, or null (UI thread; valid until the next call). */
     public Frame pollInput() {
-        return inputSlot.takeLatest();
+        FrameBuffer b = inputSlot.take();
+        return b == null ? null : inputView.share(b);
     }
 
     /** The newest output frame for display, or null (UI thread; valid until the next call). */
     public Frame pollOutput(long nowNanos) {
-        Frame f = outputSlot.takeLatest();
-        if (f == null) {
+        FrameBuffer b = outputSlot.take();
+        if (b == null) {
             return null;
         }
+        Frame f = outputView.share(b);
         lastOutput = f;
         outputRate.tick(nowNanos);
         if (f.captureNanos() != 0) {

@@ -1,8 +1,9 @@
 package dev.streamcanvas.app.live;
 
 import dev.streamcanvas.app.frame.Frame;
-import dev.streamcanvas.app.frame.FrameSlot;
 import dev.streamcanvas.app.frame.RateMeter;
+import dev.streamcanvas.engine.stream.FrameBuffer;
+import dev.streamcanvas.engine.stream.LatestFrame;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -20,7 +21,8 @@ public class PreviewGenerationService implements GenerationService {
     private static final Logger LOG = LoggerFactory.getLogger(PreviewGenerationService.class);
     public static final String NAME = "preview filter — no model";
 
-    private final FrameSlot input = new FrameSlot();
+    private final LatestFrame input = new LatestFrame();
+    private final Frame inputView = new Frame(1, 1);   // worker thread: shares the input slot's taken buffer
     private final Frame output = new Frame(1, 1);      // reused output buffer
     private final Frame lastInput = new Frame(1, 1);   // last processed input, for the similarity filter
     private int[] luma = new int[0];                     // [h * w] luma of the current input
@@ -56,11 +58,12 @@ public class PreviewGenerationService implements GenerationService {
 
     private void loop() {
         while (running) {
-            Frame in = input.takeLatest();
-            if (in == null) {
+            FrameBuffer taken = input.take();
+            if (taken == null) {
                 LockSupport.parkNanos(this, 50_000_000L);
                 continue;
             }
+            Frame in = inputView.share(taken);
             GenerationSettings s = settings;
             if (s.similarityFilter() && haveOutput && shouldSkip(in, s.similarityThreshold())) {
                 skipped++; // the screen keeps showing the last output
@@ -186,7 +189,7 @@ public class PreviewGenerationService implements GenerationService {
 
     @Override
     public void submit(int[] argb, int width, int height, long captureNanos) {
-        input.publish(argb, width, height, captureNanos, 0);
+        input.publish(argb, width, height, 0, captureNanos, false);
         Thread t = thread;
         if (t != null) {
             LockSupport.unpark(t);

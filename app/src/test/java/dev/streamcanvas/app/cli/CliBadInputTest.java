@@ -124,4 +124,18 @@ class CliBadInputTest {
         assertOneLine(run("calib", "solve", "--data", tmp.toString(), "--frames", "-3"), 2,
                 "--frames must be 0 (all frames) or a positive count, got -3");
     }
+
+    /** Bad option values go through picocli: the message names the option and the value, then the usage; exit 2. */
+    @Test
+    void badOptionValuesOfRenderAndBenchAreParameterErrorsNamingTheValue() {
+        String model = tmp.toString();
+        Run steps = run("bench", "--model", model, "--steps", "9");
+        assertOneLine(steps, 2, "--steps must be 1..8, got 9", "Usage: streamcanvas bench");
+        assertOneLine(run("bench", "--model", model, "--frames", "0"), 2, "--frames must be >= 1, got 0");
+        assertOneLine(run("bench", "--model", model, "--warmup", "-1"), 2, "--warmup must be >= 0, got -1");
+        assertOneLine(run("bench", "--model", model, "--soak", "0"), 2, "--soak needs a count >= 1, got 0");
+        assertOneLine(run("bench", "--model", model, "--switches", "3"), 2, "--switches needs --switch-to DIR");
+        Run frames = run("render", "--model", model, "--txt2img", "--frames", "0", "--out", tmp.resolve("o").toString());
+        assertOneLine(frames, 2, "--frames must be >= 1, got 0", "Usage: streamcanvas render");
+    }
 }

@@ -63,10 +63,14 @@ class LiveViewModelTest {
         Frame out = new Frame(64, 64);
         java.util.Arrays.fill(out.argb(), 0xFF102030);
         out.setCaptureNanos(System.nanoTime());
+        out.setSequence(17);
         service.listener().onOutput(out);
         Frame shown = vm.pollOutput(System.nanoTime());
 
         assertThat(shown.argb()[0]).isEqualTo(0xFF102030);
+        assertThat(shown.captureNanos()).isEqualTo(out.captureNanos());
+        assertThat(shown.sequence()).isEqualTo(17);
+        assertThat(shown.argb()).as("a copy in the slot, not the service's buffer").isNotSameAs(out.argb());
         assertThat(vm.outputsShown()).isEqualTo(1);
         assertThat(vm.pollOutput(System.nanoTime())).isNull();
     }

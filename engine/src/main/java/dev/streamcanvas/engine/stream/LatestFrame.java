@@ -4,7 +4,8 @@ package dev.streamcanvas.engine.stream;
  * A single-slot "latest wins" exchange between one producer and one consumer thread, triple-buffered so neither
  * side allocates or waits for the other: the producer copies into its back buffer and swaps it with the ready
  * one; the consumer swaps the ready buffer with its front buffer. A frame replaced before it was taken counts as
- * dropped.
+ * dropped. The one latest-wins slot of the project: the engine's input and the app's display and preview paths use
+ * it (one producer thread at a time per slot).
  */
 public final class LatestFrame {
     private FrameBuffer back = new FrameBuffer();
@@ -26,7 +27,15 @@ public final class LatestFrame {
 
     /** Producer side: publishes a copy of {@code argb} (w x h); {@code argb} null means an empty frame. */
     public void publish(int[] argb, int w, int h, long sequence, boolean empty) {
-        back.set(argb, w, h, sequence, System.nanoTime(), empty);
+        publish(argb, w, h, sequence, System.nanoTime(), empty);
+    }
+
+    /**
+     * Producer side, with the frame's own time stamp ({@link System#nanoTime()} at capture, say) instead of the
+     * time of publishing.
+     */
+    public void publish(int[] argb, int w, int h, long sequence, long timestampNanos, boolean empty) {
+        back.set(argb, w, h, sequence, timestampNanos, empty);
         synchronized (signal) {
             FrameBuffer t = ready;
             ready = back;

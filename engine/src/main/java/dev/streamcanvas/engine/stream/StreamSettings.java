@@ -33,6 +33,8 @@ public record StreamSettings(String prompt, String negativePrompt, long seed, Pa
         float embeddedGuidance) {
     public static final int MAX_SLOTS = 8;
     public static final int MAX_SIDE = 4096;
+    /** Width and height must be multiples of this (the VAE's usual downscale factor). */
+    public static final int SIDE_MULTIPLE = 8;
 
     public StreamSettings {
         Objects.requireNonNull(prompt, "prompt");
@@ -68,8 +70,9 @@ public record StreamSettings(String prompt, String negativePrompt, long seed, Pa
     }
 
     private static void checkSide(String name, int v) {
-        if (v < 8 || v > MAX_SIDE || v % 8 != 0) {
-            throw new IllegalArgumentException(name + " must be a multiple of 8 in [8, " + MAX_SIDE + "], got " + v);
+        if (v < SIDE_MULTIPLE || v > MAX_SIDE || v % SIDE_MULTIPLE != 0) {
+            throw new IllegalArgumentException(name + " must be a multiple of " + SIDE_MULTIPLE + " in [" + SIDE_MULTIPLE
+                    + ", " + MAX_SIDE + "], got " + v);
         }
     }
 

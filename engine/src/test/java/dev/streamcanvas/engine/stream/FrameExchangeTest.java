@@ -20,6 +20,27 @@ class FrameExchangeTest {
     }
 
     @Test
+    void aTakenFrameStaysIntactWhileTheProducerGoesOn() {
+        LatestFrame slot = new LatestFrame();
+        slot.publish(new int[] {1, 1, 1, 1}, 2, 2, 0, false);
+        FrameBuffer held = slot.take();
+        for (int i = 2; i < 10; i++) {
+            slot.publish(new int[] {i, i, i, i}, 2, 2, i, false);
+        }
+        assertThat(held.pixels()).containsOnly(1);
+        assertThat(slot.take().pixels()).containsOnly(9);
+    }
+
+    @Test
+    void aFrameKeepsTheTimeStampItWasPublishedWith() {
+        LatestFrame slot = new LatestFrame();
+        slot.publish(new int[] {7}, 1, 1, 3, 12_345L, false);
+        FrameBuffer f = slot.take();
+        assertThat(f.timestampNanos()).isEqualTo(12_345L);
+        assertThat(f.sequence()).isEqualTo(3);
+    }
+
+    @Test
     void sameSizeFramesReuseTheirBuffers() {
         LatestFrame slot = new LatestFrame();
         java.util.Set<int[]> arrays = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
