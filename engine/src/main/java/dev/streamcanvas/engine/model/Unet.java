@@ -3,6 +3,7 @@ package dev.streamcanvas.engine.model;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import dev.streamcanvas.engine.stream.Denoiser;
+import dev.streamcanvas.engine.v2v.FeatureBank;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
@@ -32,6 +33,7 @@ public final class Unet implements Denoiser, AutoCloseable {
     private final int textWidth; // D, -1 when symbolic
     private final boolean scalarTimestep;
     private final Map<Integer, Slots> slotsByBatch = new HashMap<>();
+    private final FeatureBank bank; // StreamV2V feature bank of an edited graph; null for a plain UNet
     private float guidanceScale = 8f;
 
     /** The tensors of one batch size. */
@@ -67,8 +69,21 @@ public final class Unet implements Denoiser, AutoCloseable {
      * @throws ModelLoadException naming the file and the expected versus found signature
      */
     public Unet(OnnxGraph graph, RunClock clock) throws ModelLoadException {
+        this(graph, clock, null);
+    }
+
+    /**
+     * A UNet whose graph carries the feature-bank edit ({@code dev.streamcanvas.engine.v2v.AttentionGraphEdit}):
+     * {@code bank} feeds its extra inputs before every run and is told after every call. Owned (closed) by this.
+     *
+     * @param bank null for a plain UNet
+     */
+    public Unet(OnnxGraph graph, RunClock clock, FeatureBank bank) throws ModelLoadException {
         this.graph = graph;
         this.clock = clock;
+        this.bank = bank;
+        java.util.Set<String> bankInputs = bank == null ? java.util.Set.of()
+                : new java.util.HashSet<>(bank.layout().inputNames());
         sample = GraphCheck.input(graph, ROLE, "sample", SAMPLE, GraphCheck.FLOATS, 4);
         timestep = GraphCheck.input(graph, ROLE, "timestep", "timestep [batch] or [] int64|float32|float16",
                 EnumSet.of(ElementType.INT64, ElementType.INT32, ElementType.FLOAT32, ElementType.FLOAT16), 0, 1);
@@ -85,7 +100,7 @@ public final class Unet implements Denoiser, AutoCloseable {
         out = GraphCheck.output(graph, ROLE, List.of("out_sample"), "out_sample [batch, 4, h, w] float32|float16",
                 GraphCheck.FLOATS, 4);
         for (TensorInfo t : graph.inputs()) {
-            if (t != sample && t != timestep && t != text && t != cond) {
+            if (t != sample && t != timestep && t != text && t != cond && !bankInputs.contains(t.name())) {
                 throw new ModelLoadException(graph.file() + ": unet has an unexpected input " + t.signature()
                         + "; expected only sample, timestep, encoder_hidden_states and optionally timestep_cond");
             }
@@ -98,6 +113,11 @@ public final class Unet implements Denoiser, AutoCloseable {
 
     public OnnxGraph graph() {
         return graph;
+    }
+
+    /** The StreamV2V feature bank, or null when the graph has none. */
+    public FeatureBank featureBank() {
+        return bank;
     }
 
     /** Latent channels the UNet takes. */
@@ -129,6 +149,9 @@ public final class Unet implements Denoiser, AutoCloseable {
     public void predict(float[] latents, int[] timesteps, float[] embeddings, int batch, int h, int w, float[] result) {
         int e = channels * h * w;
         int ld = embeddings.length / Math.max(1, timesteps.length);
+        if (bank != null) {
+            bank.beginCall(timesteps, batch, h, w);
+        }
         int start = 0;
         while (start < batch) {
             int end = batch;
@@ -140,6 +163,9 @@ public final class Unet implements Denoiser, AutoCloseable {
             }
             run(latents, timesteps, embeddings, start, end - start, h, w, e, ld, result);
             start = end;
+        }
+        if (bank != null) {
+            bank.endCall();
         }
     }
 
@@ -182,7 +208,8 @@ public final class Unet implements Denoiser, AutoCloseable {
                 s.condSlot.putFloats(all, 0, all.length);
                 s.condFor = guidanceScale;
             }
-            clock.run(graph.session(), s.feeds, s.pinned);
+            Map<String, OnnxTensor> pinned = bank == null ? s.pinned : bank.bind(s.feeds, s.pinned, start, rows);
+            clock.run(graph.session(), s.feeds, pinned);
             s.outSlot.getFloats(0, result, start * e, rows * e);
         } catch (OrtException ex) {
             throw new IllegalStateException(graph.file() + ": unet run failed for batch " + rows + " at "
@@ -221,6 +248,9 @@ public final class Unet implements Denoiser, AutoCloseable {
             s.close();
         }
         slotsByBatch.clear();
+        if (bank != null) {
+            bank.close();
+        }
         graph.close();
     }
 }

@@ -360,6 +360,7 @@ public final class StreamEngine implements AutoCloseable {
         PromptCache cache = new PromptCache(64);
         StreamPipeline p = new StreamPipeline(m.schedule(), m.denoiser(), m.prompts(),
                 prompt -> cache.get(prompt, m.prompts()::encode));
+        p.setFeatureBank(m.featureBank());
         StreamSettings s = settings != null ? settings : requested;
         int[] fixed = m.fixedSize();
         if (fixed != null && (fixed[0] != s.width() || fixed[1] != s.height())) {

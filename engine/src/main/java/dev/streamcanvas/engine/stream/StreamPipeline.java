@@ -3,6 +3,7 @@ package dev.streamcanvas.engine.stream;
 import dev.streamcanvas.engine.schedule.NoiseSchedule;
 import dev.streamcanvas.engine.schedule.StepCoefficients;
 import dev.streamcanvas.engine.schedule.StepMath;
+import dev.streamcanvas.engine.v2v.FeatureBank;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
@@ -49,6 +50,7 @@ public final class StreamPipeline {
     private float[] zeros; // [F, C, h, w] the (zero) input of a text-to-image call
     private boolean fromNoise; // this call starts slot 0 from the bank noise itself
     private long calls;
+    private FeatureBank featureBank; // StreamV2V bank of the denoiser, or null (the denoiser feeds and updates it)
 
     /**
      * @param embeddingSource maps a prompt to its [L, D] embedding (typically a {@code PromptCache} in front of
@@ -60,6 +62,18 @@ public final class StreamPipeline {
         this.denoiser = Objects.requireNonNull(denoiser);
         this.promptEncoder = Objects.requireNonNull(promptEncoder);
         this.embeddingSource = embeddingSource != null ? embeddingSource : promptEncoder::encode;
+    }
+
+    /**
+     * Hands over the denoiser's StreamV2V feature bank (null: none). This core only configures and resets it: on
+     * every {@link #configure} with {@link StreamSettings#temporal()} and a reset when the seed, noise, t_index
+     * list, size or guidance layout changed (not on a prompt change), and on {@link #resetHistory()}.
+     */
+    public void setFeatureBank(FeatureBank bank) {
+        featureBank = bank;
+        if (bank != null && settings != null) {
+            bank.configure(settings.temporal(), settings.seed(), true);
+        }
     }
 
     /**
@@ -138,6 +152,9 @@ public final class StreamPipeline {
             buildLayout();
         }
         denoiser.setEmbeddedGuidanceScale(s.embeddedGuidance());
+        if (featureBank != null) {
+            featureBank.configure(s.temporal(), s.seed(), noiseChanged || scheduleChanged || layoutChanged);
+        }
     }
 
     /** Builds the UNet batch layout: timesteps and embeddings per row, for the guidance mode in force. */
@@ -171,6 +188,9 @@ public final class StreamPipeline {
         bufferValid = false;
         if (stock != null) {
             Arrays.fill(stock, 0f);
+        }
+        if (featureBank != null) {
+            featureBank.reset();
         }
     }
 
