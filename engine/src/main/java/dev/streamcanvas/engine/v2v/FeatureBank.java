@@ -151,7 +151,8 @@ public final class FeatureBank implements AutoCloseable {
             feeds.put(l.bankK(), in[0]);
             feeds.put(l.bankV(), in[1]);
             if (l.fusion()) {
-                feeds.put(l.bankO(), in[2]);
+                // strength 0: an empty O bank skips the fusion subgraph's similarity work as well
+                feeds.put(l.bankO(), full && settings.fusionStrength() > 0 ? in[2] : st.empty(rows)[2]);
             }
         }
         if (layout.fusionCount() > 0) {
