@@ -41,6 +41,9 @@ public final class GenerateView {
     @FXML private CheckBox similarityBox;
     @FXML private Slider thresholdSlider;
     @FXML private Label thresholdValue;
+    @FXML private CheckBox temporalBox;
+    @FXML private Slider temporalSlider;
+    @FXML private Label temporalValue;
     @FXML private ComboBox<Resolution> resolutionBox;
     @FXML private Label settingsError;
 
@@ -69,6 +72,9 @@ public final class GenerateView {
         slider(thresholdSlider, thresholdValue, vm.similarityThresholdProperty(), "%.3f");
         thresholdSlider.disableProperty().bind(vm.similarityFilterProperty().not());
         similarityBox.selectedProperty().bindBidirectional(vm.similarityFilterProperty());
+        slider(temporalSlider, temporalValue, vm.temporalStrengthProperty(), "%.2f");
+        temporalSlider.disableProperty().bind(vm.temporalProperty().not());
+        temporalBox.selectedProperty().bindBidirectional(vm.temporalProperty());
 
         SpinnerValueFactory.IntegerSpinnerValueFactory steps = new SpinnerValueFactory.IntegerSpinnerValueFactory(1, 8, vm.stepsProperty().get());
         stepsSpinner.setValueFactory(steps);

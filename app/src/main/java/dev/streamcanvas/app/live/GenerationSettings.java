@@ -11,9 +11,13 @@ import java.util.Objects;
  * @param gamma               guidance scale, in [0, 20]
  * @param delta               RCFG strength of the virtual negative, in [0, 1]
  * @param similarityThreshold cosine similarity above which frames may be skipped, in [0, 1)
+ * @param temporal            StreamV2V feature bank ("temporal consistency"); the app turns it on for webcam and
+ *                            video input and off for the canvas, the user may change it
+ * @param temporalStrength    the bank's feature-fusion strength, in [0, 1]
  */
 public record GenerationSettings(String prompt, String negativePrompt, double strength, int steps, GuidanceMode guidance,
-        double gamma, double delta, long seed, boolean similarityFilter, double similarityThreshold, int width, int height) {
+        double gamma, double delta, long seed, boolean similarityFilter, double similarityThreshold, int width, int height,
+        boolean temporal, double temporalStrength) {
 
     public static final int MIN_SIZE = 64;
     public static final int MAX_SIZE = 1024;
@@ -29,11 +33,22 @@ public record GenerationSettings(String prompt, String negativePrompt, double st
         check("gamma", gamma, 0, 20);
         check("delta", delta, 0, 1);
         check("similarityThreshold", similarityThreshold, 0, 0.9999);
+        check("temporalStrength", temporalStrength, 0, 1);
         if (width < MIN_SIZE || width > MAX_SIZE || width % 8 != 0 || height < MIN_SIZE || height > MAX_SIZE || height % 8 != 0) {
             throw new IllegalArgumentException("resolution must be a multiple of 8 between " + MIN_SIZE + " and " + MAX_SIZE
                     + " on each side, got " + width + "x" + height);
         }
     }
+
+    /** Without the temporal settings: the bank off, fusion strength at its default. */
+    public GenerationSettings(String prompt, String negativePrompt, double strength, int steps, GuidanceMode guidance,
+            double gamma, double delta, long seed, boolean similarityFilter, double similarityThreshold, int width,
+            int height) {
+        this(prompt, negativePrompt, strength, steps, guidance, gamma, delta, seed, similarityFilter, similarityThreshold,
+                width, height, false, DEFAULT_TEMPORAL_STRENGTH);
+    }
+
+    public static final double DEFAULT_TEMPORAL_STRENGTH = 0.8;
 
     private static void check(String name, double v, double lo, double hi) {
         if (!(v >= lo && v <= hi)) {
@@ -51,6 +66,7 @@ public record GenerationSettings(String prompt, String negativePrompt, double st
         return prompt + "\nNegative prompt: " + negativePrompt + "\nSteps: " + steps + ", Strength: " + strength
                 + ", Guidance: " + guidance.name().toLowerCase(java.util.Locale.ROOT) + ", Gamma: " + gamma + ", Delta: " + delta
                 + ", Seed: " + seed + ", Similarity filter: " + (similarityFilter ? "on " + similarityThreshold : "off")
+                + ", Temporal: " + (temporal ? "on " + temporalStrength : "off")
                 + ", Size: " + width + "x" + height + ", Model: " + model + ", Device: " + device;
     }
 }

@@ -37,7 +37,7 @@ class AttentionGraphEditTest {
 
     @Test
     void classicExportWithNamesGetsThreeBankedLayersAndFusionOnMidAndFirstUpBlock() throws Exception {
-        ModelProto unet = DiffusersLikeUnet.build(false, false, true, 2, 8, 1, 17);
+        ModelProto unet = AttentionUnetFixture.build(false, false, true, 2, 8, 1, 17);
         BankLayout layout = AttentionGraphEdit.edit(unet, "classic").layout();
         assertThat(layout.named()).isTrue();
         assertThat(layout.layers()).extracting(BankLayer::name).containsExactly(
@@ -46,12 +46,12 @@ class AttentionGraphEditTest {
                 "up_blocks.1.attentions.0.transformer_blocks.0.attn1");
         assertThat(layout.layers()).extracting(BankLayer::fusion).containsExactly(false, true, true);
         assertThat(layout.layers()).extracting(BankLayer::level).containsExactly(0, 1, 0);
-        assertThat(layout.layers()).allSatisfy(l -> assertThat(l.widthK()).isEqualTo(DiffusersLikeUnet.C));
+        assertThat(layout.layers()).allSatisfy(l -> assertThat(l.widthK()).isEqualTo(AttentionUnetFixture.C));
     }
 
     @Test
     void withoutNamesFusionGoesToTheSmallestTokenLayerAndTheDecoderLayerAfterIt() throws Exception {
-        ModelProto unet = DiffusersLikeUnet.build(true, false, false, 2, 8, 1, 17);
+        ModelProto unet = AttentionUnetFixture.build(true, false, false, 2, 8, 1, 17);
         BankLayout layout = AttentionGraphEdit.edit(unet, "anonymous").layout();
         assertThat(layout.named()).isFalse();
         assertThat(layout.layers()).extracting(BankLayer::name).containsExactly("attn1_0", "attn1_1", "attn1_2");
@@ -60,27 +60,27 @@ class AttentionGraphEditTest {
 
     @Test
     void classicExportWithEmptyBanksEqualsTheOriginalAndItsOwnBankChangesNothing() throws Exception {
-        checkEquivalence(DiffusersLikeUnet.build(false, false, true, 2, 8, 3, 17), 2, 8, 3);
+        checkEquivalence(AttentionUnetFixture.build(false, false, true, 2, 8, 3, 17), 2, 8, 3);
     }
 
     @Test
     void sdpaExportWithEmptyBanksEqualsTheOriginalAndItsOwnBankChangesNothing() throws Exception {
-        checkEquivalence(DiffusersLikeUnet.build(true, false, true, 2, 8, 4, 17), 2, 8, 3);
+        checkEquivalence(AttentionUnetFixture.build(true, false, true, 2, 8, 4, 17), 2, 8, 3);
     }
 
     @Test
     void bakedTokenCountsAreFreedSoABankOfAnotherLengthRuns() throws Exception {
         // an export without dynamic axes: [2, 64, 2, 8] and [4, 64, 8] reshapes on k and v
-        ModelProto classic = DiffusersLikeUnet.build(false, true, true, 2, 8, 5, 14);
+        ModelProto classic = AttentionUnetFixture.build(false, true, true, 2, 8, 5, 14);
         checkEquivalence(classic, 2, 8, 3);
-        ModelProto sdpa = DiffusersLikeUnet.build(true, true, true, 2, 8, 6, 18);
+        ModelProto sdpa = AttentionUnetFixture.build(true, true, true, 2, 8, 6, 18);
         checkEquivalence(sdpa, 2, 8, 3);
     }
 
     @Test
     void theOpsetIsKept() throws Exception {
         for (int opset : new int[] {14, 17, 18}) {
-            ModelProto unet = DiffusersLikeUnet.build(true, false, true, 1, 4, 1, opset);
+            ModelProto unet = AttentionUnetFixture.build(true, false, true, 1, 4, 1, opset);
             ModelProto edited = AttentionGraphEdit.edit(unet, "u").model();
             assertThat(edited.getOpsetImportList()).isEqualTo(unet.getOpsetImportList());
         }
@@ -129,7 +129,7 @@ class AttentionGraphEditTest {
 
     @Test
     void alreadyFusedAttentionIsRefusedNamingTheNode() {
-        ModelProto unet = DiffusersLikeUnet.build(false, false, true, 1, 4, 1, 17);
+        ModelProto unet = AttentionUnetFixture.build(false, false, true, 1, 4, 1, 17);
         ModelProto fused = unet.toBuilder().setGraph(unet.getGraph().toBuilder().addNode(NodeProto.newBuilder()
                 .setOpType("MultiHeadAttention").setDomain("com.microsoft").setName("Attention_0")
                 .addInput("sample").addOutput("mha_out"))).build();
@@ -159,7 +159,7 @@ class AttentionGraphEditTest {
     // ---- the checks ---------------------------------------------------------------------------------------------
 
     private void checkEquivalence(ModelProto unet, int batch, int side, long seed) throws Exception {
-        checkEquivalence(unet, batch, side, DiffusersLikeUnet.L, DiffusersLikeUnet.D, seed);
+        checkEquivalence(unet, batch, side, AttentionUnetFixture.L, AttentionUnetFixture.D, seed);
     }
 
     /**

@@ -30,7 +30,7 @@ class FeatureBankTest {
     Path dir;
 
     private Path original() throws Exception {
-        ModelProto m = DiffusersLikeUnet.build(true, false, true, B, S, 11, 17);
+        ModelProto m = AttentionUnetFixture.build(true, false, true, B, S, 11, 17);
         Path file = dir.resolve("model/unet/model.onnx");
         Files.createDirectories(file.getParent());
         OnnxModelFile.write(m, file, 1024); // the larger weights as external data, as SD exports
@@ -120,17 +120,17 @@ class FeatureBankTest {
             PromptEncoder prompts = new PromptEncoder() {
                 @Override
                 public int sequenceLength() {
-                    return DiffusersLikeUnet.L;
+                    return AttentionUnetFixture.L;
                 }
 
                 @Override
                 public int width() {
-                    return DiffusersLikeUnet.D;
+                    return AttentionUnetFixture.D;
                 }
 
                 @Override
                 public float[] encode(String prompt) {
-                    float[] e = new float[DiffusersLikeUnet.L * DiffusersLikeUnet.D];
+                    float[] e = new float[AttentionUnetFixture.L * AttentionUnetFixture.D];
                     java.util.Arrays.fill(e, prompt.length() * 0.01f);
                     return e;
                 }
@@ -180,7 +180,7 @@ class FeatureBankTest {
 
     private static float[][] inputs(SplittableRandom r) {
         float[] lat = new float[B * 4 * S * S];
-        float[] emb = new float[B * DiffusersLikeUnet.L * DiffusersLikeUnet.D];
+        float[] emb = new float[B * AttentionUnetFixture.L * AttentionUnetFixture.D];
         for (int i = 0; i < lat.length; i++) {
             lat[i] = (float) (r.nextDouble() * 2 - 1);
         }

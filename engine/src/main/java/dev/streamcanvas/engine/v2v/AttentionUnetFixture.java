@@ -11,19 +11,25 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * A small UNet built op by op in the pattern torch.onnx writes for a diffusers {@code UNet2DConditionModel}
+ * A test and measurement fixture: a small UNet built op by op in the pattern torch.onnx writes for a diffusers {@code UNet2DConditionModel}
  * (down_blocks.0 / mid_block / up_blocks.1 transformer blocks, each with attn1 self-attention and attn2
  * cross-attention), with diffusers node names such as {@code /mid_block/attentions.0/transformer_blocks.0/attn1/to_k/MatMul}.
  * Two attention exports: the classic {@code AttnProcessor} (head_to_batch_dim reshapes to [B*h, N, dh], baddbmm
  * scores = q k^T * scale, softmax, bmm with v) and PyTorch 2's {@code scaled_dot_product_attention} symbolic (q and
  * k^T each multiplied by sqrt(scale), scale computed from the shape of q). {@code baked} writes fixed token counts
- * and batch into the Reshape shapes, as an export without dynamic axes does. Random weights from a seed.
+ * and batch into the Reshape shapes, as an export without dynamic axes does. Random weights from a seed. Used by
+ * the v2v tests and by {@code streamcanvas fixture --attention} (a fixture model folder whose UNet has attention,
+ * for measuring the feature bank without a real model). No PyTorch is involved: the pattern is written from
+ * diffusers' attention processors, not taken from a torch.onnx run.
  */
-final class DiffusersLikeUnet {
-    static final int C = 16;
-    static final int HEADS = 2;
-    static final int L = 5;
-    static final int D = 12;
+public final class AttentionUnetFixture {
+    /** Default hidden width C. */
+    public static final int C = 16;
+    /** Attention heads. */
+    public static final int HEADS = 2;
+    /** Default text length L and width D. */
+    public static final int L = 5;
+    public static final int D = 12;
     private static final ElementType F = ElementType.FLOAT32;
 
     private final GraphBuilder b;
@@ -32,10 +38,17 @@ final class DiffusersLikeUnet {
     private final boolean baked;
     private final int batch;
     private final boolean names;
+    private final int c;
+    private final int l;
+    private final int d;
     private final Map<String, String> nodeNames = new HashMap<>();
     private int weights;
 
-    private DiffusersLikeUnet(boolean sdpa, boolean baked, boolean names, int batch, long seed, int opset) {
+    private AttentionUnetFixture(boolean sdpa, boolean baked, boolean names, int batch, long seed, int opset, int c,
+            int l, int d) {
+        this.c = c;
+        this.l = l;
+        this.d = d;
         this.b = new GraphBuilder("unet", opset);
         this.rnd = new SplittableRandom(seed);
         this.sdpa = sdpa;
@@ -49,8 +62,19 @@ final class DiffusersLikeUnet {
      * @param baked fixed batch and token counts in the Reshapes (then {@code batch} and {@code side} are fixed)
      * @param names diffusers node names (false: the builder's anonymous ones)
      */
-    static ModelProto build(boolean sdpa, boolean baked, boolean names, int batch, int side, long seed, int opset) {
-        return new DiffusersLikeUnet(sdpa, baked, names, batch, seed, opset).unet(side);
+    public static ModelProto build(boolean sdpa, boolean baked, boolean names, int batch, int side, long seed,
+            int opset) {
+        return build(sdpa, baked, names, batch, side, seed, opset, C, L, D);
+    }
+
+    /** As above with hidden width {@code c} (a multiple of {@link #HEADS}) and text [L, D] = [l, d]. */
+    public static ModelProto build(boolean sdpa, boolean baked, boolean names, int batch, int side, long seed,
+            int opset, int c, int l, int d) {
+        if (c < HEADS || c % HEADS != 0 || l < 1 || d < 1) {
+            throw new IllegalArgumentException("attention fixture needs a width that is a multiple of " + HEADS
+                    + " and a text shape of at least 1x1, got C=" + c + ", L=" + l + ", D=" + d);
+        }
+        return new AttentionUnetFixture(sdpa, baked, names, batch, seed, opset, c, l, d).unet(side);
     }
 
     private ModelProto unet(int side) {
@@ -59,16 +83,16 @@ final class DiffusersLikeUnet {
         Object wd = baked ? (Object) side : "width";
         Value sample = b.input("sample", F, bd, 4, hd, wd);
         Value timestep = b.input("timestep", F, bd);
-        Value ctx = b.input("encoder_hidden_states", F, bd, L, D);
-        Value h = conv(sample, 4, C, 1, "/conv_in/Conv");
+        Value ctx = b.input("encoder_hidden_states", F, bd, l, d);
+        Value h = conv(sample, 4, c, 1, "/conv_in/Conv");
         h = transformer(h, ctx, "/down_blocks.0/attentions.0/transformer_blocks.0", side);
         Value skip = h;
-        h = conv(h, C, C, 2, "/down_blocks.0/downsamplers.0/conv/Conv");
+        h = conv(h, c, c, 2, "/down_blocks.0/downsamplers.0/conv/Conv");
         h = transformer(h, ctx, "/mid_block/attentions.0/transformer_blocks.0", side / 2);
         h = b.resizeNearest(h, 1, 1, 2, 2);
-        h = conv(b.add(h, skip), C, C, 1, "/up_blocks.0/upsamplers.0/conv/Conv");
+        h = conv(b.add(h, skip), c, c, 1, "/up_blocks.0/upsamplers.0/conv/Conv");
         h = transformer(h, ctx, "/up_blocks.1/attentions.0/transformer_blocks.0", side);
-        Value out = conv(h, C, 4, 1, "/conv_out/Conv");
+        Value out = conv(h, c, 4, 1, "/conv_out/Conv");
         out = b.add(out, b.mul(b.reshape(timestep, -1, 1, 1, 1), 0.001f));
         b.output(out, "out_sample", bd, 4, hd, wd);
         ModelProto m = b.build();
@@ -115,23 +139,23 @@ final class DiffusersLikeUnet {
 
     private Value transformer(Value x, Value ctx, String name, int side) {
         int n = side * side;
-        Value t = baked ? b.reshape(x, batch, C, n) : b.reshape(x, 0, 0, -1);
-        t = b.transpose(t, 0, 2, 1);                                                                   // [B, N, C]
-        Value ones = b.constant(F, new long[] {C}, filled(1f));
-        Value zeros = b.constant(F, new long[] {C}, new float[C]);
+        Value t = baked ? b.reshape(x, batch, c, n) : b.reshape(x, 0, 0, -1);
+        t = b.transpose(t, 0, 2, 1);                                                                   // [B, N, c]
+        Value ones = b.constant(F, new long[] {c}, filled(1f));
+        Value zeros = b.constant(F, new long[] {c}, new float[c]);
         Value h = named(b.layerNorm(t, ones, zeros, -1, 1e-5f), name + "/norm1/LayerNormalization");
-        t = b.add(attention(h, h, name + "/attn1", C, n), t);
+        t = b.add(attention(h, h, name + "/attn1", c, n), t);
         h = named(b.layerNorm(t, ones, zeros, -1, 1e-5f), name + "/norm2/LayerNormalization");
-        t = b.add(attention(h, ctx, name + "/attn2", D, L), t);
+        t = b.add(attention(h, ctx, name + "/attn2", d, l), t);
         Value back = b.transpose(t, 0, 2, 1);
-        return baked ? b.reshape(back, batch, C, side, side) : b.reshape(back, b.shape(x));
+        return baked ? b.reshape(back, batch, c, side, side) : b.reshape(back, b.shape(x));
     }
 
     private Value attention(Value x, Value ctx, String name, int ctxDim, int keys) {
-        int dh = C / HEADS;
-        Value q = linear(x, C, C, false, name + "/to_q");
-        Value k = linear(ctx, ctxDim, C, false, name + "/to_k");
-        Value v = linear(ctx, ctxDim, C, false, name + "/to_v");
+        int dh = c / HEADS;
+        Value q = linear(x, c, c, false, name + "/to_q");
+        Value k = linear(ctx, ctxDim, c, false, name + "/to_k");
+        Value v = linear(ctx, ctxDim, c, false, name + "/to_v");
         int queries = name.contains("attn1") ? keys : -1;
         Value o;
         if (sdpa) {
@@ -146,7 +170,7 @@ final class DiffusersLikeUnet {
             Value probs = b.softmax(scores, -1);
             Value att = b.matmul(probs, vh);                                                        // [B, h, N, dh]
             Value merged = b.transpose(att, 0, 2, 1, 3);
-            o = baked ? b.reshape(merged, batch, queries, C) : b.reshape(merged, 0, -1, C);
+            o = baked ? b.reshape(merged, batch, queries, c) : b.reshape(merged, 0, -1, c);
         } else {
             Value qb = headToBatch(q, queries, dh);                                                 // [B*h, N, dh]
             Value kb = headToBatch(k, keys, dh);
@@ -154,21 +178,21 @@ final class DiffusersLikeUnet {
             Value scores = b.mul(b.matmul(qb, b.transpose(kb, 0, 2, 1)), (float) (1 / Math.sqrt(dh)));
             Value probs = b.softmax(scores, -1);
             Value att = b.matmul(probs, vb);                                                        // [B*h, N, dh]
-            // batch_to_head_dim: [B, h, N, dh] -> [B, N, h, dh] -> [B, N, C]
+            // batch_to_head_dim: [B, h, N, dh] -> [B, N, h, dh] -> [B, N, c]
             Value split = baked ? b.reshape(att, batch, HEADS, queries, dh)
                     : b.reshape(att, b.concat(0, b.longs(-1, HEADS), tokensOf(att), b.longs(dh)));
             Value merged = b.transpose(split, 0, 2, 1, 3);
-            o = baked ? b.reshape(merged, batch, queries, C) : b.reshape(merged, 0, 0, C);
+            o = baked ? b.reshape(merged, batch, queries, c) : b.reshape(merged, 0, 0, c);
         }
-        return linear(o, C, C, true, name + "/to_out.0");
+        return linear(o, c, c, true, name + "/to_out.0");
     }
 
-    /** [B, N, C] -> [B, N, h, dh] (baked: fixed B and N; else 0 and -1). */
+    /** [B, N, c] -> [B, N, h, dh] (baked: fixed B and N; else 0 and -1). */
     private Value reshape4(Value x, int tokens, int dh) {
         return baked && tokens > 0 ? b.reshape(x, batch, tokens, HEADS, dh) : b.reshape(x, 0, -1, HEADS, dh);
     }
 
-    /** diffusers' head_to_batch_dim: [B, N, C] -> [B, N, h, dh] -> [B, h, N, dh] -> [B*h, N, dh]. */
+    /** diffusers' head_to_batch_dim: [B, N, c] -> [B, N, h, dh] -> [B, h, N, dh] -> [B*h, N, dh]. */
     private Value headToBatch(Value x, int tokens, int dh) {
         Value t = b.transpose(reshape4(x, tokens, dh), 0, 2, 1, 3);
         return baked && tokens > 0 ? b.reshape(t, (long) batch * HEADS, tokens, dh)
@@ -180,8 +204,8 @@ final class DiffusersLikeUnet {
         return b.gather(b.shape(x), b.longs(1), 0);
     }
 
-    private static float[] filled(float v) {
-        float[] a = new float[C];
+    private float[] filled(float v) {
+        float[] a = new float[c];
         java.util.Arrays.fill(a, v);
         return a;
     }
