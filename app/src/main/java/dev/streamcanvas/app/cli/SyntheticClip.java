@@ -1,5 +1,7 @@
 package dev.streamcanvas.app.cli;
 
+import dev.streamcanvas.engine.v2v.OpticalFlow;
+
 /**
  * Synthetic clips for the consistency measurement: a virtual camera looking at an image (or, without one, at a
  * procedural texture of soft blobs, stripes and edges). {@code pan} moves at a constant 1.5 x 0.75 output pixels
@@ -41,13 +43,14 @@ final class SyntheticClip {
         int[] out = new int[w * h];
         double cos = Math.cos(angle) * scale;
         double sin = Math.sin(angle) * scale;
+        float[][] planes = src == null ? null : planes(src);
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
                 double dx = x - w / 2.0;
                 double dy = y - h / 2.0;
                 double sx = cx + cos * dx - sin * dy;
                 double sy = cy + sin * dx + cos * dy;
-                out[y * w + x] = src == null ? texture(sx, sy) : bilinear(src, sx, sy);
+                out[y * w + x] = src == null ? texture(sx, sy) : bilinear(planes, src.width(), src.height(), sx, sy);
             }
         }
         return out;
@@ -78,29 +81,24 @@ final class SyntheticClip {
         return 0xff000000 | (clamp(r) << 16) | (clamp(g) << 8) | clamp(b);
     }
 
-    private static int bilinear(ImageInputs.Image img, double x, double y) {
-        int w = img.width();
-        int h = img.height();
-        double cx = Math.max(0, Math.min(w - 1, x));
-        double cy = Math.max(0, Math.min(h - 1, y));
-        int x0 = (int) cx;
-        int y0 = (int) cy;
-        int x1 = Math.min(w - 1, x0 + 1);
-        int y1 = Math.min(h - 1, y0 + 1);
-        double fx = cx - x0;
-        double fy = cy - y0;
-        int[] px = img.argb();
-        int p00 = px[y0 * w + x0];
-        int p01 = px[y0 * w + x1];
-        int p10 = px[y1 * w + x0];
-        int p11 = px[y1 * w + x1];
-        int out = 0xff000000;
-        for (int shift = 0; shift <= 16; shift += 8) {
-            double top = ((p00 >> shift) & 0xff) * (1 - fx) + ((p01 >> shift) & 0xff) * fx;
-            double bottom = ((p10 >> shift) & 0xff) * (1 - fx) + ((p11 >> shift) & 0xff) * fx;
-            out |= ((int) Math.round(top * (1 - fy) + bottom * fy) & 0xff) << shift;
+    /** The image as three float planes (R, G, B) for {@link OpticalFlow#sample}. */
+    private static float[][] planes(ImageInputs.Image img) {
+        int n = img.width() * img.height();
+        float[][] c = new float[3][n];
+        for (int i = 0; i < n; i++) {
+            int p = img.argb()[i];
+            c[0][i] = (p >> 16) & 0xff;
+            c[1][i] = (p >> 8) & 0xff;
+            c[2][i] = p & 0xff;
         }
-        return out;
+        return c;
+    }
+
+    private static int bilinear(float[][] planes, int w, int h, double x, double y) {
+        int r = Math.round(OpticalFlow.sample(planes[0], w, h, (float) x, (float) y));
+        int g = Math.round(OpticalFlow.sample(planes[1], w, h, (float) x, (float) y));
+        int b = Math.round(OpticalFlow.sample(planes[2], w, h, (float) x, (float) y));
+        return 0xff000000 | (r << 16) | (g << 8) | b;
     }
 
     private static int clamp(double v) {
