@@ -135,11 +135,7 @@ public final class TokenMerge {
             int best = 0;
             float bestSim = Float.NEGATIVE_INFINITY;
             for (int d = 0; d < n; d++) {
-                int o = d * ck;
-                float dot = 0;
-                for (int c = 0; c < ck; c++) {
-                    dot += unitSrc[c] * unitDest[o + c];
-                }
+                float dot = dot(unitSrc, unitDest, d * ck, ck);
                 if (dot > bestSim) {
                     bestSim = dot;
                     best = d;
@@ -147,6 +143,25 @@ public final class TokenMerge {
             }
             assign[s] = best;
         }
+    }
+
+    /** a[0..len) . b[off..off+len), with four partial sums (the JIT does not vectorise a float reduction). */
+    private static float dot(float[] a, float[] b, int off, int len) {
+        float s0 = 0;
+        float s1 = 0;
+        float s2 = 0;
+        float s3 = 0;
+        int c = 0;
+        for (; c + 3 < len; c += 4) {
+            s0 += a[c] * b[off + c];
+            s1 += a[c + 1] * b[off + c + 1];
+            s2 += a[c + 2] * b[off + c + 2];
+            s3 += a[c + 3] * b[off + c + 3];
+        }
+        for (; c < len; c++) {
+            s0 += a[c] * b[off + c];
+        }
+        return (s0 + s1) + (s2 + s3);
     }
 
     private static void normalise(float[] src, int off, int len, float[] dst, int dstOff) {
