@@ -115,8 +115,9 @@ done
 #     to $APPDIR; only *.jar files there join the class path) because JDK 17's jpackage has no --app-content. -----
 mkdir -p "$work/content/models"
 if [ -d "$repo/models" ]; then
-  # model folders and cards; not the training data (models/data/) nor the scripts that make it
-  (cd "$repo/models" && find . -path ./data -prune -o -type f ! -name '*.sh' ! -name '.gitignore' -print) | while read -r f; do
+  # model folders and cards; not the training data (models/data/), the resumable training runs (models/runs/)
+  # nor the scripts that make them
+  (cd "$repo/models" && find . \( -path ./data -o -path ./runs \) -prune -o -type f ! -name '*.sh' ! -name '.gitignore' -print) | while read -r f; do
     mkdir -p "$work/content/models/$(dirname "$f")"; cp "$repo/models/$f" "$work/content/models/$f"
   done
 fi

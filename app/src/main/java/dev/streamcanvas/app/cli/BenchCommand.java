@@ -50,6 +50,22 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Unmeasured frames after each switch of configuration. Default: ${DEFAULT-VALUE}.")
     int warmup;
 
+    @Option(names = "--roofline", description = "Also count the model's FLOPs per frame (Conv/MatMul/Gemm) and measure "
+            + "this CPU's fp32 GEMM rate through ONNX Runtime in the same run.")
+    boolean roofline;
+
+    @Option(names = "--soak", paramLabel = "N", description = "Instead of the phases: stream N frames through the "
+            + "live engine (prompt, strength and seed change every 1000 frames, similarity filter on) and print fps and "
+            + "memory (heap after GC, RSS, native) every 1000 frames.")
+    Integer soak;
+
+    @Option(names = "--switches", paramLabel = "N", description = "Instead of the phases: switch N times between "
+            + "--model and --switch-to, printing memory every N/10 switches.")
+    Integer switches;
+
+    @Option(names = "--switch-to", paramLabel = "DIR", description = "The second model folder of --switches.")
+    java.nio.file.Path switchTo;
+
     /** Measured frames per block of the interleaved timing phases. */
     private static final int BLOCK = 5;
     /** The first phases (timed, interleaved); the filter phases follow. */
@@ -89,6 +105,9 @@ public final class BenchCommand implements Callable<Integer> {
             err.println("bench: --steps must be 1..8, --frames >= 1, --warmup >= 0");
             return 2;
         }
+        if (soak != null || switches != null) {
+            return longRun(out, err);
+        }
         DiffusionModel model;
         try {
             model = DiffusionModel.load(common.model, common.device, common.tinyVae, temporal.enabled);
@@ -101,8 +120,7 @@ public final class BenchCommand implements Callable<Integer> {
             err.println("bench: --temporal: the UNet of " + common.model + " cannot take a feature bank (see the log)");
             return 2;
         }
-        int[] size = common.size != null ? common.size : model.fixedSize() != null ? model.fixedSize()
-                : new int[] {512, 512};
+        int[] size = common.sizeOr(model.fixedSize());
         StreamSettings base;
         try {
             base = StreamSettings.builder().prompt("a portrait in the style of a watercolor painting")
@@ -211,7 +229,86 @@ public final class BenchCommand implements Callable<Integer> {
         if (!banked.isEmpty()) {
             printBank(out, results.subList(phases.size(), results.size()), model.featureBank());
         }
+        if (roofline) {
+            try {
+                printRoofline(out, model, size, results.get(0).median(FrameTimings::totalMs));
+            } catch (Exception e) {
+                err.println("bench: roofline: " + e.getMessage());
+                return 1;
+            }
+        }
         return 0;
+    }
+
+    /** {@code --soak} or {@code --switches} ({@link SoakBench}). */
+    private int longRun(PrintWriter out, PrintWriter err) {
+        if ((soak != null && soak < 1) || (switches != null && switches < 1)) {
+            err.println("bench: --soak and --switches need a count >= 1");
+            return 2;
+        }
+        if (switches != null && switchTo == null) {
+            err.println("bench: --switches needs --switch-to DIR (the second model folder)");
+            return 2;
+        }
+        try (Cancellation cancel = new Cancellation()) {
+            return soak != null ? SoakBench.soak(out, err, common, steps, soak, cancel)
+                    : SoakBench.switches(out, err, common, switchTo, switches, cancel);
+        } catch (ModelLoadException e) {
+            err.println("bench: " + e.getMessage());
+            return 2;
+        } catch (Exception e) {
+            err.println("bench: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    /**
+     * FLOPs per frame of the measured "stream batch, none" configuration (encode 1 frame, one UNet call over the n
+     * slots, decode 1 frame; the text encoder is cached), against the GEMM rate measured now.
+     */
+    private void printRoofline(PrintWriter out, DiffusionModel model, int[] size, double frameMs) throws Exception {
+        int f = model.codec().factor();
+        int h = size[1] / f;
+        int w = size[0] / f;
+        long enc = dev.streamcanvas.engine.model.FlopCounter.count(model.vae().encoder().graph().file(),
+                shapes(model.vae().encoder().graph().inputs(), 1, size[1], size[0]));
+        long unet = dev.streamcanvas.engine.model.FlopCounter.count(model.unet().graph().file(),
+                shapes(model.unet().graph().inputs(), steps, h, w));
+        long dec = dev.streamcanvas.engine.model.FlopCounter.count(model.vae().decoder().graph().file(),
+                shapes(model.vae().decoder().graph().inputs(), 1, h, w));
+        double peak = dev.streamcanvas.engine.model.GemmPeak.measure(1024, 5);
+        long total = enc + unet + dec;
+        double achieved = total / (frameMs * 1e6);
+        out.println("roofline (Conv/MatMul/Gemm FLOPs; elementwise ops not counted):");
+        out.printf(Locale.ROOT, "  per frame: encode %.1f MFLOP + unet %.1f MFLOP (%d slots) + decode %.1f MFLOP = %.2f GFLOP%n",
+                enc / 1e6, unet / 1e6, steps, dec / 1e6, total / 1e9);
+        out.printf(Locale.ROOT, "  CPU fp32 GEMM through ONNX Runtime (1024^3, best of 5, same run): %.1f GFLOP/s%n", peak);
+        out.printf(Locale.ROOT, "  achieved in 'stream batch, none': %.1f GFLOP/s = %.0f %% of the GEMM rate; "
+                + "GEMM-bound frame rate limit %.0f fps%n", achieved, 100 * achieved / peak, peak * 1e9 / total);
+        out.flush();
+    }
+
+    /** Input shapes for a graph: the declared ones with the batch axis set to {@code batch} and free spatial axes to h, w. */
+    private static java.util.Map<String, long[]> shapes(List<dev.streamcanvas.engine.onnx.TensorInfo> inputs, int batch,
+            int h, int w) {
+        java.util.Map<String, long[]> m = new java.util.HashMap<>();
+        for (dev.streamcanvas.engine.onnx.TensorInfo t : inputs) {
+            long[] s = t.shape().clone();
+            if (s.length > 0 && s[0] < 0) {
+                s[0] = batch;
+            }
+            if (s.length == 4) {
+                s[2] = s[2] < 0 ? h : s[2];
+                s[3] = s[3] < 0 ? w : s[3];
+            }
+            for (int i = 0; i < s.length; i++) {
+                if (s[i] < 0) {
+                    throw new IllegalArgumentException("input " + t.name() + " has a free axis " + i + " the bench cannot size");
+                }
+            }
+            m.put(t.name(), s);
+        }
+        return m;
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.streamcanvas.app.cli;
 
 import dev.streamcanvas.app.calib.CalibResultFile;
+import dev.streamcanvas.engine.calib.CalibBenchmark;
 import dev.streamcanvas.engine.calib.CalibFrame;
 import dev.streamcanvas.engine.calib.CalibProgress;
 import dev.streamcanvas.engine.calib.CalibSequence;
@@ -49,14 +50,13 @@ public final class CalibCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** A one-line console progress bar on stderr. */
+    /** A solve's progress on the console bar (at most five redraws a second), on the command's error stream. */
     static final class Bar implements CalibProgress {
-        private final PrintStream out = System.err;
-        private final String prefix;
+        private final ConsoleProgress bar;
         private long lastPrint;
 
-        Bar(String prefix) {
-            this.prefix = prefix;
+        Bar(CommandSpec spec, String prefix) {
+            bar = new ConsoleProgress(spec.commandLine().getErr(), prefix, 1);
         }
 
         @Override
@@ -66,15 +66,11 @@ public final class CalibCommand implements Callable<Integer> {
                 return;
             }
             lastPrint = now;
-            int width = 30;
-            int filled = (int) Math.round(Math.max(0, Math.min(1, fraction)) * width);
             String l = Double.isFinite(loss) ? String.format(Locale.ROOT, "  loss %.4f", loss) : "";
-            out.printf(Locale.ROOT, "\r%s[%s%s] %3.0f%% %-32s%s   ", prefix, "#".repeat(filled), ".".repeat(width - filled),
-                    100 * fraction, stage, l);
+            bar.fraction(fraction, String.format(Locale.ROOT, "%-32s%s   ", stage, l));
             if (fraction >= 1) {
-                out.println();
+                bar.finish();
             }
-            out.flush();
         }
     }
 
@@ -217,7 +213,7 @@ public final class CalibCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--init-error: expected degrees,cm");
             }
             SynthOptions o = new SynthOptions(seed, frames, offsetMs, sp, parseNoise(noise), scale, beams, azStep, ie[0], ie[1]);
-            Bar bar = new Bar("synth ");
+            Bar bar = new Bar(spec, "synth ");
             CalibSequence seq = SyntheticSequence.generate(o, k -> bar.update("frame " + (k + 1) + "/" + frames,
                     (k + 1.0) / (frames + 1), Double.NaN));
             SequenceIo.write(out, seq);
@@ -271,6 +267,10 @@ public final class CalibCommand implements Callable<Integer> {
         }
 
         private Integer run(Cancellation cancel) throws IOException {
+            if (maxFrames < 0) {
+                throw new IllegalArgumentException("--frames must be 0 (all frames) or a positive count, got "
+                        + maxFrames);
+            }
             CalibSequence seq = SequenceIo.read(data, maxFrames);
             Extrinsic start = startGuess(seq, init);
             SolveOptions d = SolveOptions.defaults();
@@ -280,9 +280,9 @@ public final class CalibCommand implements Callable<Integer> {
                     d.maskCapPx(), d.bandPx(), d.sampleStride(), d.stoppedFlowPxS(), d.labelMap(), cls, true);
             SolveResult r;
             try {
-                r = Calibrator.solve(seq, start, o, new Bar("solve "), cancel::cancelled);
+                r = Calibrator.solve(seq, start, o, new Bar(spec, "solve "), cancel::cancelled);
             } catch (CancellationException e) {
-                System.err.println("\ncancelled");
+                spec.commandLine().getErr().println("\ncancelled");
                 return 130;
             }
             PrintWriter pw = spec.commandLine().getOut();
@@ -366,16 +366,14 @@ public final class CalibCommand implements Callable<Integer> {
                 + " (no 3 px cap, no ring-gap allowance, no LIDAR-row limit), written to ablation.md")
         boolean ablations;
 
-        /** The true time offset of seed s: alternating sign, 30-90 ms. */
-        static double offsetOf(long s) {
-            return (s % 2 == 1 ? 1 : -1) * (30 + (s * 37) % 61);
-        }
-
         @Override
         public Integer call() {
             try (Cancellation c = new Cancellation()) {
                 cancel = c;
-                return run();
+                return ablations ? ablationRun() : run();
+            } catch (CancellationException e) {
+                spec.commandLine().getErr().println("\ncancelled");
+                return 130;
             } catch (IOException | IllegalArgumentException e) {
                 spec.commandLine().getErr().println("calib bench: " + e.getMessage());
                 return 2;
@@ -384,38 +382,59 @@ public final class CalibCommand implements Callable<Integer> {
 
         private Cancellation cancel;
 
+        /** Progress bar per solve and one summary line per finished solve, on the error stream. */
+        private CalibBenchmark.Listener listener(boolean overlays) {
+            return new CalibBenchmark.Listener() {
+                @Override
+                public CalibProgress progress(int run, int total) {
+                    return new Bar(spec, String.format(Locale.ROOT, "run %d/%d ", run, total));
+                }
+
+                @Override
+                public void solved(CalibBenchmark.Case c, CalibSequence seq) {
+                    SolveResult r = c.result();
+                    spec.commandLine().getErr().printf(Locale.ROOT,
+                            "%s seed %d (%s): rotation %.3f deg, translation %.2f cm, delta %.2f ms (%s)%n", c.name(),
+                            c.options().seed(), c.noise(), r.rotationErrorDeg(), r.translationErrorCm(), r.deltaErrorMs(),
+                            status(r));
+                    if (overlays && c.name().equals("seeds") && c.options().seed() == 1) {
+                        try {
+                            Path dir = out.resolve("seed1-" + c.noise());
+                            CalibFrame f = overlayFrame(seq, r, null);
+                            writeOverlays(dir, seq, f, r, c.solve());
+                            CalibResultFile.write(dir, Path.of("(in memory: seed 1)"), f.name(), r);
+                        } catch (IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    }
+                }
+            };
+        }
+
+        private static String status(SolveResult r) {
+            return r.deltaStatus().name().toLowerCase(Locale.ROOT).replace('_', ' ');
+        }
+
         private Integer ablationRun() throws IOException {
+            SynthOptions.Noise ablationNoise = parseNoise(noise.equals("both") ? "none" : noise);
+            List<CalibBenchmark.Case> cases = CalibBenchmark.ablation(seeds, frames, ablationNoise, scale,
+                    listener(false), cancel::cancelled);
             List<String> md = new ArrayList<>();
             md.add("| variant | seed | rotation error (°) | translation error (cm) | δ error (ms) | δ status | wall (s) |");
             md.add("|---|---|---|---|---|---|---|");
-            SolveOptions base = SolveOptions.defaults();
-            String[] names = {"all three (default)", "no point-to-mask cap", "no ring-gap allowance", "no LIDAR-row limit"};
-            SolveOptions[] variants = {base, base.withAblation(1000, base.ringSpacingDeg(), true),
-                base.withAblation(base.pointCapPx(), 1e-6, true), base.withAblation(base.pointCapPx(), base.ringSpacingDeg(), false)};
-            int total = names.length * seeds;
-            int run = 0;
-            SynthOptions.Noise ablationNoise = parseNoise(noise.equals("both") ? "none" : noise);
-            try {
-                for (int v = 0; v < names.length; v++) {
-                    double[] worst = new double[3];
-                    for (int s = 1; s <= seeds; s++) {
-                        run++;
-                        SynthOptions o = new SynthOptions(s, frames, offsetOf(s), null, ablationNoise, scale, 64,
-                                0.17 / Math.min(1, Math.max(0.5, scale)), 5, 20);
-                        Row row = solveOne(names[v], o, variants[v], run, total, null);
-                        for (int k = 0; k < 3; k++) {
-                            worst[k] = Math.max(worst[k], row.err[k]);
-                        }
-                        String[] cells = row.md.split("\\|");
-                        md.add(String.format(Locale.ROOT, "| %s | %d |%s|%s|%s|%s|%s|", names[v], s, cells[5], cells[6], cells[7],
-                                cells[8], cells[11]));
+            for (int v = 0; v < cases.size(); v += seeds) {
+                double[] worst = new double[3];
+                String name = cases.get(v).name();
+                for (CalibBenchmark.Case c : cases.subList(v, v + seeds)) {
+                    SolveResult r = c.result();
+                    for (int k = 0; k < 3; k++) {
+                        worst[k] = Math.max(worst[k], c.errors()[k]);
                     }
-                    md.add(String.format(Locale.ROOT, "| **%s: worst** | | %.3f | %.2f | %.2f | | |", names[v], worst[0], worst[1],
-                            worst[2]));
+                    md.add(String.format(Locale.ROOT, "| %s | %d | %.3f | %.2f | %.2f | %s | %.1f |", name, c.options().seed(),
+                            r.rotationErrorDeg(), r.translationErrorCm(), r.deltaErrorMs(), statusCell(r), r.seconds()));
                 }
-            } catch (CancellationException e) {
-                System.err.println("\ncancelled");
-                return 130;
+                md.add(String.format(Locale.ROOT, "| **%s: worst** | | %.3f | %.2f | %.2f | | |", name, worst[0], worst[1],
+                        worst[2]));
             }
             String header = String.format(Locale.ROOT, "Ablation on synthetic sequences (noise %s, %d frames, %s): each row switches"
                     + " one ingredient off.%n%n", ablationNoise.isNone() ? "none" : noise, frames,
@@ -426,10 +445,19 @@ public final class CalibCommand implements Callable<Integer> {
             return 0;
         }
 
+        private static String statusCell(SolveResult r) {
+            return status(r) + (Double.isFinite(r.deltaSpreadMs())
+                    ? String.format(Locale.ROOT, " (±%.1f)", r.deltaSpreadMs()) : "");
+        }
+
         private Integer run() throws IOException {
-            if (ablations) {
-                return ablationRun();
+            List<String> noises = noise.equals("both") ? List.of("none", "realistic") : List.of(noise);
+            List<SynthOptions.Noise> parsed = new ArrayList<>();
+            for (String nz : noises) {
+                parsed.add(parseNoise(nz));
             }
+            List<CalibBenchmark.Case> cases = CalibBenchmark.accuracy(seeds, frames, parsed, scale, !noControls,
+                    controlSpeed, listener(true), cancel::cancelled);
             List<String> md = new ArrayList<>();
             List<String> csv = new ArrayList<>();
             csv.add("case,seed,noise,true_offset_ms,rot_err_deg,trans_err_cm,tx_cm,ty_cm,tz_cm,offset_err_ms,offset_status,"
@@ -437,47 +465,32 @@ public final class CalibCommand implements Callable<Integer> {
             md.add("| case | seed | noise | true δ (ms) | rotation error (°) | translation error (cm) | δ error (ms) | δ status"
                     + " | loss before → after | evaluations | wall (s) | CPU (s) |");
             md.add("|---|---|---|---|---|---|---|---|---|---|---|---|");
-            List<String> noises = noise.equals("both") ? List.of("none", "realistic") : List.of(noise);
-            int total = noises.size() * seeds + (noControls ? 0 : 2);
-            int run = 0;
-            try {
-                for (String nz : noises) {
-                    double[] worst = new double[3];
-                    double[] sum = new double[3];
-                    for (int s = 1; s <= seeds; s++) {
-                        run++;
-                        SynthOptions o = new SynthOptions(s, frames, offsetOf(s), null, parseNoise(nz), scale, 64, 0.17, 5, 20);
-                        Row row = solveOne("seeds", o, SolveOptions.defaults(), run, total, s == 1 ? out.resolve("seed1-" + nz) : null);
-                        md.add(row.md);
-                        csv.add(row.csv);
-                        for (int k = 0; k < 3; k++) {
-                            worst[k] = Math.max(worst[k], row.err[k]);
-                            sum[k] += row.err[k];
-                        }
+            for (int g = 0; g < noises.size(); g++) {
+                double[] worst = new double[3];
+                double[] sum = new double[3];
+                for (CalibBenchmark.Case c : cases.subList(g * seeds, (g + 1) * seeds)) {
+                    md.add(mdRow(c));
+                    csv.add(csvRow(c));
+                    for (int k = 0; k < 3; k++) {
+                        worst[k] = Math.max(worst[k], c.errors()[k]);
+                        sum[k] += c.errors()[k];
                     }
-                    md.add(String.format(Locale.ROOT, "| **%s: mean / worst** | | | | %.3f / %.3f | %.2f / %.2f | %.2f / %.2f | | | | | |",
-                            nz, sum[0] / seeds, worst[0], sum[1] / seeds, worst[1], sum[2] / seeds, worst[2]));
                 }
-                if (!noControls) {
-                    double[] constant = new double[frames];
-                    java.util.Arrays.fill(constant, controlSpeed);
-                    SynthOptions c = new SynthOptions(1, frames, 60, constant, SynthOptions.Noise.NONE, scale, 64, 0.17, 5, 20);
-                    run++;
-                    Row a = solveOne("constant speed " + controlSpeed + " m/s", c, SolveOptions.defaults(), run, total, null);
-                    md.add(a.md);
-                    csv.add(a.csv);
-                    run++;
-                    Row b = solveOne("constant speed, δ ignored", c, SolveOptions.defaults().withEstimateTime(false), run, total, null);
-                    md.add(b.md);
-                    csv.add(b.csv);
-                    md.add("");
-                    md.add(String.format(Locale.ROOT, "δ ignored at %.0f m/s with a true δ of 60 ms: predicted translation error"
-                            + " |speed × δ| = %.1f cm along the optical axis; measured %.2f cm (camera z: %.2f cm).",
-                            controlSpeed, controlSpeed * 6, b.err[1], b.tz));
-                }
-            } catch (CancellationException e) {
-                System.err.println("\ncancelled");
-                return 130;
+                md.add(String.format(Locale.ROOT, "| **%s: mean / worst** | | | | %.3f / %.3f | %.2f / %.2f | %.2f / %.2f | | | | | |",
+                        noises.get(g), sum[0] / seeds, worst[0], sum[1] / seeds, worst[1], sum[2] / seeds, worst[2]));
+            }
+            if (!noControls) {
+                CalibBenchmark.Case a = cases.get(cases.size() - 2);
+                CalibBenchmark.Case b = cases.get(cases.size() - 1);
+                md.add(mdRow(a));
+                csv.add(csvRow(a));
+                md.add(mdRow(b));
+                csv.add(csvRow(b));
+                md.add("");
+                md.add(String.format(Locale.ROOT, "δ ignored at %.0f m/s with a true δ of 60 ms: predicted translation error"
+                        + " |speed × δ| = %.1f cm along the optical axis; measured %.2f cm (camera z: %.2f cm).",
+                        controlSpeed, controlSpeed * 6, b.result().translationErrorCm(),
+                        b.result().translationErrorCmXyz()[2]));
             }
             String header = String.format(Locale.ROOT, "Synthetic KITTI-like sequences: %d frames of %s, 64 beams, initial guess 5° and 20 cm"
                     + " off (random directions), δ starting at 0. Noise 'realistic': %s.%n%n", frames,
@@ -490,36 +503,21 @@ public final class CalibCommand implements Callable<Integer> {
             return 0;
         }
 
-        record Row(String md, String csv, double[] err, double tz) {
+        private static String mdRow(CalibBenchmark.Case c) {
+            SolveResult r = c.result();
+            return String.format(Locale.ROOT, "| %s | %d | %s | %.0f | %.3f | %.2f | %.2f | %s | %.3f → %.3f | %d | %.1f | %.1f |",
+                    c.name(), c.options().seed(), c.noise(), c.options().timeOffsetMs(), r.rotationErrorDeg(),
+                    r.translationErrorCm(), r.deltaErrorMs(), statusCell(r), r.lossBefore(), r.lossAfter(),
+                    r.evaluations(), r.seconds(), c.cpuSeconds());
         }
 
-        private Row solveOne(String name, SynthOptions o, SolveOptions so, int run, int total, Path overlays) throws IOException {
-            Bar bar = new Bar(String.format(Locale.ROOT, "run %d/%d ", run, total));
-            CalibSequence seq = SyntheticSequence.generate(o, null);
-            ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-            long cpu0 = mx.getCurrentThreadCpuTime();
-            SolveResult r = Calibrator.solve(seq, seq.initial(), so, bar, cancel::cancelled);
-            double cpu = (mx.getCurrentThreadCpuTime() - cpu0) / 1e9;
-            if (overlays != null) {
-                CalibFrame f = overlayFrame(seq, r, null);
-                writeOverlays(overlays, seq, f, r, so);
-                CalibResultFile.write(overlays, Path.of("(in memory: seed " + o.seed() + ")"), f.name(), r);
-            }
-            GroundTruth t = seq.truth();
+        private static String csvRow(CalibBenchmark.Case c) {
+            SolveResult r = c.result();
             double[] xyz = r.translationErrorCmXyz();
-            String nz = o.noise().isNone() ? "none" : "realistic";
-            String status = r.deltaStatus().name().toLowerCase(Locale.ROOT).replace('_', ' ');
-            String md = String.format(Locale.ROOT, "| %s | %d | %s | %.0f | %.3f | %.2f | %.2f | %s | %.3f → %.3f | %d | %.1f | %.1f |",
-                    name, o.seed(), nz, t.timeOffsetMs(), r.rotationErrorDeg(), r.translationErrorCm(), r.deltaErrorMs(),
-                    status + (Double.isFinite(r.deltaSpreadMs()) ? String.format(Locale.ROOT, " (±%.1f)", r.deltaSpreadMs()) : ""),
-                    r.lossBefore(), r.lossAfter(), r.evaluations(), r.seconds(), cpu);
-            String csvRow = String.format(Locale.ROOT, "%s,%d,%s,%.1f,%.4f,%.3f,%.3f,%.3f,%.3f,%.3f,%s,%.2f,%.5f,%.5f,%d,%.2f,%.2f",
-                    name, o.seed(), nz, t.timeOffsetMs(), r.rotationErrorDeg(), r.translationErrorCm(), xyz[0], xyz[1], xyz[2],
-                    r.deltaErrorMs(), r.deltaStatus(), r.deltaSpreadMs(), r.lossBefore(), r.lossAfter(), r.evaluations(),
-                    r.seconds(), cpu);
-            System.err.printf(Locale.ROOT, "%s seed %d (%s): rotation %.3f deg, translation %.2f cm, delta %.2f ms (%s)%n", name,
-                    o.seed(), nz, r.rotationErrorDeg(), r.translationErrorCm(), r.deltaErrorMs(), status);
-            return new Row(md, csvRow, new double[] {r.rotationErrorDeg(), r.translationErrorCm(), r.deltaErrorMs()}, xyz[2]);
+            return String.format(Locale.ROOT, "%s,%d,%s,%.1f,%.4f,%.3f,%.3f,%.3f,%.3f,%.3f,%s,%.2f,%.5f,%.5f,%d,%.2f,%.2f",
+                    c.name(), c.options().seed(), c.noise(), c.options().timeOffsetMs(), r.rotationErrorDeg(),
+                    r.translationErrorCm(), xyz[0], xyz[1], xyz[2], r.deltaErrorMs(), r.deltaStatus(), r.deltaSpreadMs(),
+                    r.lossBefore(), r.lossAfter(), r.evaluations(), r.seconds(), c.cpuSeconds());
         }
     }
 }

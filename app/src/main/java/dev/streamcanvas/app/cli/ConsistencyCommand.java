@@ -5,7 +5,7 @@ import dev.streamcanvas.engine.model.Device;
 import dev.streamcanvas.engine.model.DiffusionModel;
 import dev.streamcanvas.engine.model.ModelLoadException;
 import dev.streamcanvas.engine.model.OnnxGraph;
-import dev.streamcanvas.engine.model.RunClock;
+import dev.streamcanvas.engine.model.GraphRunner;
 import dev.streamcanvas.engine.model.VaeEncoder;
 import dev.streamcanvas.engine.stream.GuidanceMode;
 import dev.streamcanvas.engine.stream.ImageTensors;
@@ -95,8 +95,7 @@ public final class ConsistencyCommand implements Callable<Integer> {
             err.println("consistency: the UNet of " + common.model + " cannot take a feature bank (see the log)");
             return 2;
         }
-        int[] size = common.size != null ? common.size : model.fixedSize() != null ? model.fixedSize()
-                : new int[] {512, 512};
+        int[] size = common.sizeOr(model.fixedSize());
         int w = size[0];
         int h = size[1];
         List<int[]> clipFrames;
@@ -183,7 +182,7 @@ public final class ConsistencyCommand implements Callable<Integer> {
     /** The model's VAE-encoder latents of each frame (a second session, so the engine's stays its own). */
     private List<float[]> features(List<int[]> frames, int w, int h) throws ModelLoadException {
         try (VaeEncoder enc = new VaeEncoder(OnnxGraph.load(common.model.resolve("vae_encoder/model.onnx"), Device.CPU),
-                new RunClock())) {
+                new GraphRunner())) {
             int factor = enc.factor() > 0 ? enc.factor() : 8;
             float[] img = new float[3 * w * h];
             List<float[]> feats = new ArrayList<>();

@@ -25,8 +25,8 @@ public final class FixtureCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--size", paramLabel = "WxH", description = "Image size (default: ${DEFAULT-VALUE}).",
-            defaultValue = "64x64")
-    String size;
+            defaultValue = "64x64", converter = Size.Converter.class)
+    Size size;
 
     @Option(names = "--vae-factor", paramLabel = "8|4", description = "VAE down-sampling factor (default: ${DEFAULT-VALUE}).",
             defaultValue = "8")
@@ -93,6 +93,11 @@ public final class FixtureCommand implements Callable<Integer> {
         if (attention != null && !attention.equalsIgnoreCase("classic") && !attention.equalsIgnoreCase("sdpa")) {
             throw bad("--attention must be classic or sdpa, got '" + attention + "'");
         }
+        if (java.nio.file.Files.exists(out) && !java.nio.file.Files.isDirectory(out)) {
+            spec.commandLine().getErr().println("fixture: --out " + out + " is an existing file, not a folder");
+            spec.commandLine().getErr().flush();
+            return 2;
+        }
         FixtureGenerator.write(out, fs);
         if (attention != null) {
             // batch, height and width stay symbolic; opset 17, the width of --width
@@ -114,18 +119,8 @@ public final class FixtureCommand implements Callable<Integer> {
     }
 
     FixtureSpec toSpec() {
-        String[] wh = size.toLowerCase(java.util.Locale.ROOT).split("x");
-        int w;
-        int h;
-        try {
-            if (wh.length != 2) {
-                throw new NumberFormatException();
-            }
-            w = Integer.parseInt(wh[0].trim());
-            h = Integer.parseInt(wh[1].trim());
-        } catch (NumberFormatException e) {
-            throw bad("--size must look like 64x64 (width x height), got '" + size + "'");
-        }
+        int w = size.width();
+        int h = size.height();
         FixtureSpec.Ids idsType = switch (ids.toLowerCase(java.util.Locale.ROOT)) {
             case "int32" -> FixtureSpec.Ids.INT32;
             case "int64" -> FixtureSpec.Ids.INT64;

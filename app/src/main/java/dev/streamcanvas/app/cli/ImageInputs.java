@@ -1,5 +1,6 @@
 package dev.streamcanvas.app.cli;
 
+import dev.streamcanvas.app.source.AwtImages;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.Raster;
@@ -10,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
-import javax.imageio.ImageIO;
 
 /** Reads input images for the headless commands (one file, or every image in a folder in name order). */
 final class ImageInputs {
@@ -42,13 +42,14 @@ final class ImageInputs {
         return List.of(input);
     }
 
+    /** Checks the header only: a readable image within the size limit ({@link AwtImages#probe}). */
+    static int[] probe(Path file) throws IOException {
+        return AwtImages.probe(file);
+    }
+
     static Image read(Path file) throws IOException {
         BufferedImage img;
-        try {
-            img = ImageIO.read(file.toFile());
-        } catch (IOException e) {
-            throw new IOException(file + ": not a readable image (" + e.getMessage() + ")", e);
-        }
+        img = AwtImages.readBounded(file.toFile(), file.toString()); // its messages start with the file name
         if (img == null) {
             throw new IOException(file + ": not a readable image (expected PNG, JPEG, BMP or GIF)");
         }

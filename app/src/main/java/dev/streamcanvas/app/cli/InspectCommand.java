@@ -1,7 +1,7 @@
 package dev.streamcanvas.app.cli;
 
 import dev.streamcanvas.engine.model.ModelFolder;
-import dev.streamcanvas.engine.model.TensorInfo;
+import dev.streamcanvas.engine.onnx.TensorInfo;
 import dev.streamcanvas.engine.onnx.OnnxFormatException;
 import dev.streamcanvas.engine.onnx.OnnxModelFile;
 import dev.streamcanvas.engine.onnx.OnnxSummary;

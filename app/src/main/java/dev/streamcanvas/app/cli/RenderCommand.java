@@ -1,5 +1,6 @@
 package dev.streamcanvas.app.cli;
 
+import dev.streamcanvas.app.output.PngWriter;
 import dev.streamcanvas.engine.io.Npy;
 import dev.streamcanvas.engine.model.DiffusionModel;
 import dev.streamcanvas.engine.model.ModelLoadException;
@@ -113,18 +114,24 @@ public final class RenderCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter outW = spec.commandLine().getOut();
-        List<ImageInputs.Image> images = new ArrayList<>();
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            err.println("render: --out " + out + " is an existing file, not a folder (give a folder for the frames)");
+            return 2;
+        }
+        // every input's header is checked before anything runs; the pixels are decoded one frame at a time
+        List<Path> inputs = new ArrayList<>();
         try {
             if (source.input != null) {
                 for (Path p : ImageInputs.list(source.input)) {
-                    images.add(ImageInputs.read(p));
+                    ImageInputs.probe(p);
+                    inputs.add(p);
                 }
             }
         } catch (IOException e) {
             err.println("render: " + e.getMessage());
             return 2;
         }
-        int count = frames != null ? frames : Math.max(1, images.size());
+        int count = frames != null ? frames : Math.max(1, inputs.size());
         if (count < 1) {
             err.println("render: --frames must be >= 1, got " + count);
             return 2;
@@ -158,13 +165,19 @@ public final class RenderCommand implements Callable<Integer> {
             }
             Files.createDirectories(out);
             ConsoleProgress progress = new ConsoleProgress(err, "render", count);
+            ImageInputs.Image current = null; // the decoded input of the last frame (one image repeats without re-reading)
             for (int k = 0; k < count; k++) {
                 if (cancel.cancelled()) {
                     progress.finish();
                     err.println("render: cancelled after " + k + " frames");
                     return 130;
                 }
-                ImageInputs.Image img = images.isEmpty() ? null : images.get(k % images.size());
+                ImageInputs.Image img = null;
+                if (!inputs.isEmpty()) {
+                    Path p = inputs.get(k % inputs.size());
+                    img = current != null && current.file().equals(p) ? current : ImageInputs.read(p);
+                    current = img;
+                }
                 SyncStream.Output o;
                 try {
                     o = img == null ? stream.run(null, 0, 0) : stream.run(img.argb(), img.width(), img.height());
@@ -191,8 +204,7 @@ public final class RenderCommand implements Callable<Integer> {
     }
 
     private StreamSettings settings(DiffusionModel model) {
-        int[] size = common.size != null ? common.size : model.fixedSize() != null ? model.fixedSize()
-                : new int[] {512, 512};
+        int[] size = common.sizeOr(model.fixedSize());
         StreamSettings.Builder b = StreamSettings.builder().prompt(prompt).negativePrompt(negativePrompt)
                 .guidance(guidance).gamma(gamma).delta(delta).size(size[0], size[1]).slots(steps)
                 .denoisingBatch(!sequential).directStep(model.singleStep())
@@ -215,9 +227,9 @@ public final class RenderCommand implements Callable<Integer> {
 
     /** A1111-style parameters text. */
     static String parameters(StreamSettings s, DiffusionModel model) {
-        StringBuilder sb = new StringBuilder(s.prompt());
+        StringBuilder sb = new StringBuilder(PngWriter.oneLine(s.prompt()));
         if (!s.negativePrompt().isEmpty()) {
-            sb.append("\nNegative prompt: ").append(s.negativePrompt());
+            sb.append("\nNegative prompt: ").append(PngWriter.oneLine(s.negativePrompt()));
         }
         sb.append(String.format(Locale.ROOT,
                 "\nSteps: %d, Sampler: LCM (StreamDiffusion %s), CFG scale: %s, Seed: %s, Size: %dx%d, Model: %s, "

@@ -19,6 +19,9 @@ import picocli.CommandLine.Command;
             ConsistencyCommand.class,
             AssignCommand.class,
             TrainCommand.class,
+            DistillCommand.class,
+            ClassifierCommand.class,
+            EvaluateCommand.class,
             CalibCommand.class,
         })
 public final class StreamCanvasCommand implements Callable<Integer> {

@@ -1,7 +1,9 @@
 package dev.streamcanvas.app.cli;
 
 import dev.streamcanvas.app.train.ImageIoDecoder;
+import dev.streamcanvas.engine.assign.NoiseAssignment;
 import dev.streamcanvas.engine.train.ImageFolder;
+import dev.streamcanvas.engine.train.Measurement;
 import dev.streamcanvas.engine.train.MicroSdConfig;
 import dev.streamcanvas.engine.train.OnnxExport;
 import dev.streamcanvas.engine.train.PngDecoder;
@@ -11,6 +13,7 @@ import dev.streamcanvas.engine.train.TrainListener;
 import dev.streamcanvas.engine.train.Trainer;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -88,6 +91,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue from the checkpoint in --out.")
     boolean resume;
 
+    @Option(names = "--overwrite", description = "Start a new run in an --out folder that already holds one, "
+            + "replacing its checkpoint and metrics.")
+    boolean overwrite;
+
     @Option(names = "--compare", paramLabel = "MODE",
             description = "Train vanilla AND immiscible (exact, fp16 or knn:k) side by side in --out/vanilla and --out/immiscible, sharing the VAE; writes --out/curves.png and --out/comparison.md.")
     String compare;
@@ -98,19 +105,32 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--export", paramLabel = "DIR", description = "After training, export an ONNX model folder (DESIGN section 3) here.")
     Path export;
 
+    @Option(names = "--export-only", description = "With --export: export the run's last checkpoint without training (the model flags must match the run).")
+    boolean exportOnly;
+
     @Override
     public Integer call() throws Exception {
+        try {
+            return train();
+        } catch (IOException e) { // a file that cannot be used (data, checkpoint, metrics): one line naming it
+            spec.commandLine().getErr().println("train: " + e.getMessage());
+            spec.commandLine().getErr().flush();
+            return 2;
+        }
+    }
+
+    private Integer train() throws Exception {
         PrintWriter o = spec.commandLine().getOut();
         // read by DJL when the PyTorch engine starts (an explicit -D wins)
         if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
             System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(Math.max(1, threads)));
             System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
         }
-        TrainConfig.Assignment mode;
+        NoiseAssignment.Mode mode;
         int k = 1;
         String a = (compare != null ? compare : assign).toLowerCase(Locale.ROOT);
         if (a.startsWith("knn:")) {
-            mode = TrainConfig.Assignment.KNN;
+            mode = NoiseAssignment.Mode.KNN;
             try {
                 k = Integer.parseInt(a.substring(4));
             } catch (NumberFormatException e) {
@@ -118,9 +138,9 @@ public final class TrainCommand implements Callable<Integer> {
             }
         } else {
             mode = switch (a) {
-                case "none", "vanilla" -> TrainConfig.Assignment.NONE;
-                case "exact" -> TrainConfig.Assignment.EXACT;
-                case "fp16" -> TrainConfig.Assignment.FP16;
+                case "none", "vanilla" -> NoiseAssignment.Mode.NONE;
+                case "exact" -> NoiseAssignment.Mode.EXACT;
+                case "fp16" -> NoiseAssignment.Mode.FP16;
                 default -> throw new ParameterException(spec.commandLine(),
                         "--assign must be none, exact, fp16 or knn:k, got '" + assign + "'");
             };
@@ -129,8 +149,8 @@ public final class TrainCommand implements Callable<Integer> {
             if (compare == null) {
                 throw new ParameterException(spec.commandLine(), "--plot-only needs --compare MODE (for the label)");
             }
-            List<double[]> v = ComparisonReport.readMetrics(out.resolve("vanilla").resolve("metrics.csv"));
-            List<double[]> i = ComparisonReport.readMetrics(out.resolve("immiscible").resolve("metrics.csv"));
+            List<Measurement> v = ComparisonReport.readMetrics(out.resolve("vanilla").resolve("metrics.csv"));
+            List<Measurement> i = ComparisonReport.readMetrics(out.resolve("immiscible").resolve("metrics.csv"));
             String label = "immiscible (" + compare + ")";
             ComparisonReport.writePlot(out.resolve("curves.png"), v, i, label);
             String table = ComparisonReport.table(v, i, label);
@@ -140,26 +160,51 @@ public final class TrainCommand implements Callable<Integer> {
             o.flush();
             return 0;
         }
+        String refusal = exportOnly ? null : runFolderRefusal(); // --export-only only reads the run
+        if (refusal != null) {
+            spec.commandLine().getErr().println("train: " + refusal);
+            spec.commandLine().getErr().flush();
+            return 2;
+        }
         MicroSdConfig model;
         TrainConfig cfg;
         try {
             model = new MicroSdConfig(size, vaeChannels, unetChannels, textDim, 2, 4, 77, 8);
-            cfg = new TrainConfig(out, model, mode, k, vaeSteps, steps, batch, lr, 1e-3f, checkpointEvery, evalEvery,
-                    qualityEvery, heldOut, 600, 20, seed, vaeFrom, resume);
+            cfg = TrainConfig.builder().setOutDir(out).optModel(model).optAssignment(mode, k).optVaeSteps(vaeSteps)
+                    .optSteps(steps).optBatch(batch).optLearningRate(lr).optCheckpointEvery(checkpointEvery)
+                    .optEvalEvery(evalEvery).optQualityEvery(qualityEvery).optHeldOut(heldOut).optSeed(seed)
+                    .optVaeFrom(vaeFrom).optResume(resume).build();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         ImageFolder folder = ImageFolder.load(data, size, List.of(new PngDecoder(), new ImageIoDecoder()));
         o.printf(Locale.ROOT, "%s: %d images (%d skipped as unreadable); assignment %s; run folder %s%n", data,
                 folder.size(), folder.skipped(), assign, out);
+        int held = Trainer.heldOutCount(folder.size(), heldOut);
+        if (held != heldOut) {
+            o.printf(Locale.ROOT, "note: --held-out %d: holding out %d of the %d images (at most a fifth)%n", heldOut,
+                    held, folder.size());
+        }
         o.flush();
         if (compare != null) {
-            if (mode == TrainConfig.Assignment.NONE) {
+            if (mode == NoiseAssignment.Mode.NONE) {
                 throw new ParameterException(spec.commandLine(), "--compare needs exact, fp16 or knn:k, got '" + compare + "'");
             }
             return runComparison(o, cfg, mode, k, folder);
         }
-        ConsoleProgress progress = new ConsoleProgress(o, "", out);
+        if (exportOnly) {
+            if (export == null) {
+                throw new ParameterException(spec.commandLine(), "--export-only needs --export DIR");
+            }
+            try (Trainer trainer = new Trainer(cfg.withResume(true), folder, null)) {
+                trainer.loadOnly();
+                OnnxExport.export(trainer, export);
+            }
+            o.println("exported model folder " + export);
+            o.flush();
+            return 0;
+        }
+        TrainProgress progress = new TrainProgress(o, "", out);
         try (Trainer trainer = new Trainer(cfg, folder, progress)) {
             Trainer.Outcome outcome;
             // Ctrl-C cancels the run and gives it up to 120 s to write its checkpoint
@@ -179,18 +224,43 @@ public final class TrainCommand implements Callable<Integer> {
                 OnnxExport.export(trainer, export);
                 o.println("exported model folder " + export);
             }
-            List<double[]> h = trainer.history();
-            double[] last = h.get(h.size() - 1);
-            o.printf(Locale.ROOT, "done: held-out loss %.4f, Frechet distance %.3f; metrics in %s%n", last[1], last[2],
-                    out.resolve("metrics.csv"));
+            List<Measurement> h = trainer.history();
+            Measurement last = h.get(h.size() - 1);
+            o.printf(Locale.ROOT, "done: held-out loss %.4f, Frechet distance %.3f; metrics in %s%n", last.heldOutLoss(),
+                    last.frechetDistance(), out.resolve("metrics.csv"));
             o.flush();
         }
         return 0;
     }
 
-    private int runComparison(PrintWriter o, TrainConfig cfg, TrainConfig.Assignment mode, int k, ImageFolder folder)
+    /**
+     * Why --out cannot be used as asked, or null: a folder that holds a run is not silently replaced (--resume
+     * continues it, --overwrite replaces it), and --resume needs a checkpoint to continue from.
+     */
+    private String runFolderRefusal() {
+        List<Path> runs = compare != null ? List.of(out.resolve("vanilla"), out.resolve("immiscible")) : List.of(out);
+        boolean checkpoint = false;
+        boolean existing = false;
+        for (Path r : runs) {
+            checkpoint |= Files.exists(r.resolve("checkpoint.bin"));
+            existing |= Files.exists(r.resolve("checkpoint.bin")) || Files.exists(r.resolve("metrics.csv"));
+        }
+        if (resume && overwrite) {
+            return "--resume and --overwrite exclude each other";
+        }
+        if (resume && !checkpoint) {
+            return "--resume: " + out + " holds no checkpoint.bin to continue from (start a new run without --resume)";
+        }
+        if (!resume && existing && !overwrite) {
+            return out + " already holds a training run (checkpoint.bin / metrics.csv): continue it with --resume, "
+                    + "choose a new --out folder, or replace it with --overwrite";
+        }
+        return null;
+    }
+
+    private int runComparison(PrintWriter o, TrainConfig cfg, NoiseAssignment.Mode mode, int k, ImageFolder folder)
             throws IOException {
-        try (TrainComparison c = new TrainComparison(cfg, mode, k, folder, name -> new ConsoleProgress(o, name, out.resolve(name)))) {
+        try (TrainComparison c = new TrainComparison(cfg, mode, k, folder, name -> new TrainProgress(o, name, out.resolve(name)))) {
             Trainer.Outcome outcome;
             // Ctrl-C cancels the run and gives it up to 120 s to write its checkpoint
             Cancellation ctrlC = new Cancellation(c::cancel, 120);
@@ -205,8 +275,9 @@ public final class TrainCommand implements Callable<Integer> {
                 o.flush();
                 return 130;
             }
-            List<double[]> v = c.vanilla().history();
-            List<double[]> i = c.immiscible().history();
+            // the report is drawn from the metrics files (as --plot-only does), so both give the same table
+            List<Measurement> v = ComparisonReport.readMetrics(out.resolve("vanilla").resolve("metrics.csv"));
+            List<Measurement> i = ComparisonReport.readMetrics(out.resolve("immiscible").resolve("metrics.csv"));
             String label = "immiscible (" + compare + ")";
             ComparisonReport.writePlot(out.resolve("curves.png"), v, i, label);
             String table = ComparisonReport.table(v, i, label);
@@ -223,35 +294,30 @@ public final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** A one-line console progress bar: stage, step/total, steps/s, ETA, loss. */
-    static final class ConsoleProgress implements TrainListener {
+    /** A run's progress on the console bar (stage, step/total, steps/s, ETA, loss) and its quality lines. */
+    static final class TrainProgress implements TrainListener {
         private final PrintWriter out;
         private final String prefix;
-        private Stage stage;
+        private final Path sampleDir;
+        private ConsoleProgress bar;
+        private Stage barStage;
         private double heldOut = Double.NaN;
-        private boolean open;
 
-        ConsoleProgress(PrintWriter out) {
-            this(out, "");
-        }
-
-        ConsoleProgress(PrintWriter out, String run) {
-            this(out, run, null);
+        /** Without a run name or sample grids. */
+        TrainProgress(PrintWriter out) {
+            this(out, "", null);
         }
 
         /** With {@code sampleDir}, each quality measurement also writes a sample grid PNG there. */
-        ConsoleProgress(PrintWriter out, String run, Path sampleDir) {
+        TrainProgress(PrintWriter out, String run, Path sampleDir) {
             this.out = out;
             this.prefix = run.isEmpty() ? "" : run + " ";
             this.sampleDir = sampleDir;
         }
 
-        private final Path sampleDir;
-
         @Override
         public void onStage(Stage s, int total) {
             end();
-            stage = s;
             if (s == Stage.LATENTS) {
                 out.println("encoding the training set to latents ...");
                 out.flush();
@@ -260,16 +326,15 @@ public final class TrainCommand implements Callable<Integer> {
 
         @Override
         public void onStep(Stage s, int step, int total, double loss, double assignMs, double sps) {
-            int width = 30;
-            int filled = (int) Math.round(width * (double) step / Math.max(1, total));
+            if (bar == null || barStage != s) { // a run alternates with another on the same console: redraw its own
+                bar = new ConsoleProgress(out, prefix + String.format(Locale.ROOT, "%-4s", s), total);
+                barStage = s;
+            }
             long eta = sps > 0 ? Math.round((total - step) / sps) : 0;
-            String line = String.format(Locale.ROOT, "\r%s%-4s [%s%s] %d/%d %.2f steps/s ETA %02d:%02d:%02d loss %.4f%s%s",
-                    prefix, s, "#".repeat(filled), ".".repeat(width - filled), step, total, sps, eta / 3600, eta / 60 % 60,
-                    eta % 60, loss, assignMs > 0 ? String.format(Locale.ROOT, " assign %.1f ms", assignMs) : "",
-                    Double.isNaN(heldOut) ? "" : String.format(Locale.ROOT, " held-out %.4f", heldOut));
-            out.print(line);
-            out.flush();
-            open = true;
+            bar.update(step, total, String.format(Locale.ROOT, "%.2f steps/s ETA %02d:%02d:%02d loss %.4f%s%s", sps,
+                    eta / 3600, eta / 60 % 60, eta % 60, loss,
+                    assignMs > 0 ? String.format(Locale.ROOT, " assign %.1f ms", assignMs) : "",
+                    Double.isNaN(heldOut) ? "" : String.format(Locale.ROOT, " held-out %.4f", heldOut)));
         }
 
         @Override
@@ -315,10 +380,8 @@ public final class TrainCommand implements Callable<Integer> {
         }
 
         void end() {
-            if (open) {
-                out.println();
-                out.flush();
-                open = false;
+            if (bar != null) {
+                bar.finish();
             }
         }
     }
@@ -330,8 +393,8 @@ public final class TrainCommand implements Callable<Integer> {
         }
 
         /** Reads a run's metrics.csv (step, held-out loss, Frechet distance or empty, train loss, assign ms). */
-        static List<double[]> readMetrics(Path file) throws IOException {
-            List<double[]> rows = new java.util.ArrayList<>();
+        static List<Measurement> readMetrics(Path file) throws IOException {
+            List<Measurement> rows = new java.util.ArrayList<>();
             List<String> lines;
             try {
                 lines = java.nio.file.Files.readAllLines(file);
@@ -345,23 +408,29 @@ public final class TrainCommand implements Callable<Integer> {
                 }
                 double[] r = new double[5];
                 for (int k = 0; k < 5; k++) {
-                    r[k] = f[k].isEmpty() ? Double.NaN : Double.parseDouble(f[k]);
+                    try {
+                        r[k] = f[k].isEmpty() ? Double.NaN : Double.parseDouble(f[k]);
+                    } catch (NumberFormatException e) {
+                        throw new IOException(file + ":" + (n + 1) + ": field " + (k + 1) + " '" + f[k]
+                                + "' is not a number", e);
+                    }
                 }
-                rows.add(r);
+                rows.add(new Measurement((int) r[0], r[1], r[2], r[3], r[4]));
             }
             return rows;
         }
 
-        static String table(List<double[]> v, List<double[]> i, String label) {
+        static String table(List<Measurement> v, List<Measurement> i, String label) {
             StringBuilder sb = new StringBuilder();
             sb.append("| step | vanilla held-out loss | ").append(label).append(" held-out loss | vanilla FD | ")
                     .append(label).append(" FD | assign ms/batch |\n|---:|---:|---:|---:|---:|---:|\n");
             int n = Math.min(v.size(), i.size());
             for (int r = 0; r < n; r++) {
-                double[] a = v.get(r);
-                double[] b = i.get(r);
-                sb.append(String.format(Locale.ROOT, "| %d | %.4f | %.4f | %s | %s | %.1f |%n", (long) a[0], a[1], b[1],
-                        fmt(a[2]), fmt(b[2]), b[4]));
+                Measurement a = v.get(r);
+                Measurement b = i.get(r);
+                sb.append(String.format(Locale.ROOT, "| %d | %.4f | %.4f | %s | %s | %.1f |%n", (long) a.step(),
+                        a.heldOutLoss(), b.heldOutLoss(), fmt(a.frechetDistance()), fmt(b.frechetDistance()),
+                        b.assignMs()));
             }
             return sb.toString();
         }
@@ -370,7 +439,7 @@ public final class TrainCommand implements Callable<Integer> {
             return Double.isNaN(x) ? "" : String.format(Locale.ROOT, "%.3f", x);
         }
 
-        static void writePlot(Path file, List<double[]> v, List<double[]> i, String label) throws IOException {
+        static void writePlot(Path file, List<Measurement> v, List<Measurement> i, String label) throws IOException {
             int w = 960;
             int h = 420;
             java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(w, h, java.awt.image.BufferedImage.TYPE_INT_RGB);
@@ -379,8 +448,8 @@ public final class TrainCommand implements Callable<Integer> {
                 g.setRenderingHint(java.awt.RenderingHints.KEY_ANTIALIASING, java.awt.RenderingHints.VALUE_ANTIALIAS_ON);
                 g.setColor(java.awt.Color.WHITE);
                 g.fillRect(0, 0, w, h);
-                panel(g, 0, "held-out loss (fresh noise, fixed t)", v, i, 1, w / 2, h);
-                panel(g, w / 2, "Frechet distance, VAE-encoder features", v, i, 2, w / 2, h);
+                panel(g, 0, "held-out loss (fresh noise, fixed t)", v, i, Measurement::heldOutLoss, w / 2, h);
+                panel(g, w / 2, "Frechet distance, VAE-encoder features", v, i, Measurement::frechetDistance, w / 2, h);
                 g.setFont(g.getFont().deriveFont(13f));
                 g.setColor(VANILLA);
                 g.drawString("\u2014 vanilla", 60, h - 4);
@@ -395,8 +464,8 @@ public final class TrainCommand implements Callable<Integer> {
         private static final java.awt.Color VANILLA = new java.awt.Color(0x1f77b4);
         private static final java.awt.Color IMMISCIBLE = new java.awt.Color(0xd62728);
 
-        private static void panel(java.awt.Graphics2D g, int x0, String title, List<double[]> v, List<double[]> i,
-                int col, int w, int h) {
+        private static void panel(java.awt.Graphics2D g, int x0, String title, List<Measurement> v,
+                List<Measurement> i, java.util.function.ToDoubleFunction<Measurement> col, int w, int h) {
             int left = x0 + 60;
             int right = x0 + w - 20;
             int top = 30;
@@ -404,12 +473,13 @@ public final class TrainCommand implements Callable<Integer> {
             double maxStep = 1;
             double lo = Double.POSITIVE_INFINITY;
             double hi = Double.NEGATIVE_INFINITY;
-            for (List<double[]> rows : List.of(v, i)) {
-                for (double[] r : rows) {
-                    maxStep = Math.max(maxStep, r[0]);
-                    if (!Double.isNaN(r[col])) {
-                        lo = Math.min(lo, r[col]);
-                        hi = Math.max(hi, r[col]);
+            for (List<Measurement> rows : List.of(v, i)) {
+                for (Measurement r : rows) {
+                    maxStep = Math.max(maxStep, r.step());
+                    double val = col.applyAsDouble(r);
+                    if (!Double.isNaN(val)) {
+                        lo = Math.min(lo, val);
+                        hi = Math.max(hi, val);
                     }
                 }
             }
@@ -444,17 +514,18 @@ public final class TrainCommand implements Callable<Integer> {
             double finalHi = hi;
             double finalMax = maxStep;
             for (int s = 0; s < 2; s++) {
-                List<double[]> rows = s == 0 ? v : i;
+                List<Measurement> rows = s == 0 ? v : i;
                 g.setColor(s == 0 ? VANILLA : IMMISCIBLE);
                 g.setStroke(new java.awt.BasicStroke(2f));
                 int px = -1;
                 int py = -1;
-                for (double[] r : rows) {
-                    if (Double.isNaN(r[col])) {
+                for (Measurement r : rows) {
+                    double val = col.applyAsDouble(r);
+                    if (Double.isNaN(val)) {
                         continue;
                     }
-                    int x = left + (int) Math.round((right - left) * r[0] / finalMax);
-                    int y = bottom - (int) Math.round((bottom - top) * (r[col] - finalLo) / (finalHi - finalLo));
+                    int x = left + (int) Math.round((right - left) * r.step() / finalMax);
+                    int y = bottom - (int) Math.round((bottom - top) * (val - finalLo) / (finalHi - finalLo));
                     if (px >= 0) {
                         g.drawLine(px, py, x, y);
                     }

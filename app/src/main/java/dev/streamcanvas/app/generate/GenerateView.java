@@ -1,7 +1,7 @@
 package dev.streamcanvas.app.generate;
 
 import dev.streamcanvas.app.live.DeviceChoice;
-import dev.streamcanvas.app.live.GuidanceMode;
+import dev.streamcanvas.engine.stream.GuidanceMode;
 import dev.streamcanvas.app.live.ModelInfo;
 import java.io.File;
 import java.util.Locale;
@@ -86,6 +86,17 @@ public final class GenerateView {
         vm.stepsProperty().addListener((o, a, b) -> steps.setValue(b.intValue()));
 
         guidanceBox.getItems().setAll(GuidanceMode.values());
+        guidanceBox.setConverter(new javafx.util.StringConverter<>() {
+            @Override
+            public String toString(GuidanceMode g) {
+                return g == null ? "" : label(g);
+            }
+
+            @Override
+            public GuidanceMode fromString(String s) {
+                return null;
+            }
+        });
         guidanceBox.valueProperty().bindBidirectional(vm.guidanceProperty());
         gammaSlider.disableProperty().bind(vm.guidanceProperty().isEqualTo(GuidanceMode.NONE));
         deltaSlider.disableProperty().bind(Bindings.createBooleanBinding(
@@ -156,5 +167,15 @@ public final class GenerateView {
     public void focusPrompt() {
         promptArea.requestFocus();
         promptArea.selectAll();
+    }
+
+    /** The name the Generate panel shows for a guidance mode. */
+    static String label(GuidanceMode g) {
+        return switch (g) {
+            case NONE -> "None";
+            case SELF -> "Self (RCFG)";
+            case INITIALIZE -> "Initialize (RCFG)";
+            case FULL -> "Full CFG";
+        };
     }
 }

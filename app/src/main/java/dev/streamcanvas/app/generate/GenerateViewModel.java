@@ -5,7 +5,7 @@ import dev.streamcanvas.app.concurrent.TaskRunner;
 import dev.streamcanvas.app.live.DeviceChoice;
 import dev.streamcanvas.app.live.GenerationService;
 import dev.streamcanvas.app.live.GenerationSettings;
-import dev.streamcanvas.app.live.GuidanceMode;
+import dev.streamcanvas.engine.stream.GuidanceMode;
 import dev.streamcanvas.app.live.ModelInfo;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -185,11 +185,48 @@ public final class GenerateViewModel {
             loading.set(false);
             model.set(info);
             LOG.info("model {} loaded on {}", info.name(), info.device());
+            if (preferred == null && info.folder() != null) {
+                applyRecommended(info.folder());
+            }
         }, e -> {
             loading.set(false);
             modelError.set("No model could be loaded (" + e.getMessage() + "); the preview filter runs instead.");
             LOG.warn("no model at start: {}", e.getMessage());
         });
+    }
+
+    /**
+     * First start with the default model: takes the settings its folder recommends ({@code streamcanvas.json},
+     * chosen by the model's evaluation), so the first picture looks as the model card shows. A bad file is
+     * reported and ignored.
+     */
+    private void applyRecommended(Path folder) {
+        try {
+            dev.streamcanvas.engine.model.RecommendedSettings.read(folder).ifPresent(r -> {
+                if (r.prompt() != null) {
+                    prompt.set(r.prompt());
+                }
+                if (r.negativePrompt() != null) {
+                    negativePrompt.set(r.negativePrompt());
+                }
+                if (r.strength() != null) {
+                    strength.set(r.strength());
+                }
+                if (r.steps() != null) {
+                    steps.set(r.steps());
+                }
+                if (r.guidance() != null) {
+                    guidance.set(GuidanceMode.valueOf(r.guidance().toUpperCase(java.util.Locale.ROOT)));
+                }
+                if (r.gamma() != null) {
+                    gamma.set(r.gamma());
+                }
+                LOG.info("applied the settings recommended by {}", folder);
+            });
+        } catch (dev.streamcanvas.engine.model.ModelLoadException e) {
+            LOG.warn("ignoring the recommended settings: {}", e.getMessage());
+            modelError.set("The model's recommended settings were ignored: " + e.getMessage());
+        }
     }
 
     private void runnerNotice(String message) {

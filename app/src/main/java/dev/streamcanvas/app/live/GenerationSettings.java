@@ -1,5 +1,8 @@
 package dev.streamcanvas.app.live;
 
+import dev.streamcanvas.app.output.PngWriter;
+import dev.streamcanvas.engine.stream.GuidanceMode;
+import dev.streamcanvas.engine.stream.StreamSettings;
 import java.util.Objects;
 
 /**
@@ -7,7 +10,7 @@ import java.util.Objects;
  * a message naming it.
  *
  * @param strength            how far the output departs from the input, in [0, 1]
- * @param steps               denoising steps of the stream batch, 1 to 8
+ * @param steps               denoising steps of the stream batch, 1 to {@link StreamSettings#MAX_SLOTS}
  * @param gamma               guidance scale, in [0, 20]
  * @param delta               RCFG strength of the virtual negative, in [0, 1]
  * @param similarityThreshold cosine similarity above which frames may be skipped, in [0, 1)
@@ -27,8 +30,8 @@ public record GenerationSettings(String prompt, String negativePrompt, double st
         Objects.requireNonNull(negativePrompt, "negativePrompt");
         Objects.requireNonNull(guidance, "guidance");
         check("strength", strength, 0, 1);
-        if (steps < 1 || steps > 8) {
-            throw new IllegalArgumentException("steps must be 1 to 8, got " + steps);
+        if (steps < 1 || steps > StreamSettings.MAX_SLOTS) {
+            throw new IllegalArgumentException("steps must be 1 to " + StreamSettings.MAX_SLOTS + ", got " + steps);
         }
         check("gamma", gamma, 0, 20);
         check("delta", delta, 0, 1);
@@ -63,7 +66,7 @@ public record GenerationSettings(String prompt, String negativePrompt, double st
 
     /** The parameters as one text, written into snapshots (PNG tEXt "parameters"). */
     public String describe(String model, String device) {
-        return prompt + "\nNegative prompt: " + negativePrompt + "\nSteps: " + steps + ", Strength: " + strength
+        return PngWriter.oneLine(prompt) + "\nNegative prompt: " + PngWriter.oneLine(negativePrompt) + "\nSteps: " + steps + ", Strength: " + strength
                 + ", Guidance: " + guidance.name().toLowerCase(java.util.Locale.ROOT) + ", Gamma: " + gamma + ", Delta: " + delta
                 + ", Seed: " + seed + ", Similarity filter: " + (similarityFilter ? "on " + similarityThreshold : "off")
                 + ", Temporal: " + (temporal ? "on " + temporalStrength : "off")

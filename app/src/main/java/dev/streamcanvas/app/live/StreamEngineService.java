@@ -5,6 +5,7 @@ import dev.streamcanvas.engine.model.Device;
 import dev.streamcanvas.engine.model.DiffusionModel;
 import dev.streamcanvas.engine.stream.FilterSettings;
 import dev.streamcanvas.engine.stream.FrameTimings;
+import dev.streamcanvas.engine.stream.GuidanceMode;
 import dev.streamcanvas.engine.stream.StreamEngine;
 import dev.streamcanvas.engine.stream.StreamMetrics;
 import dev.streamcanvas.engine.stream.StreamSettings;
@@ -39,6 +40,9 @@ public final class StreamEngineService implements GenerationService, StreamEngin
     private volatile double latencyMs;
     private volatile java.util.function.Consumer<String> problems = m -> { };
     private volatile String lastProblem;
+    private int failedInARow;                               // engine thread: frames failed since the last output
+    /** Frames in a row that may fail before the preview filter takes over from a model that fails every frame. */
+    static final int FAILURES_BEFORE_PREVIEW = 3;
 
     /** {@code isPlaceholder} tells which model folders are placeholders (the generated fixture). */
     public StreamEngineService(Predicate<Path> isPlaceholder) {
@@ -52,7 +56,7 @@ public final class StreamEngineService implements GenerationService, StreamEngin
         int w = fixed != null ? fixed[0] : g.width();
         int h = fixed != null ? fixed[1] : g.height();
         return StreamSettings.builder().prompt(g.prompt()).negativePrompt(g.negativePrompt()).seed(g.seed()).strength(g.strength())
-                .slots(g.steps()).guidance(dev.streamcanvas.engine.stream.GuidanceMode.valueOf(g.guidance().name()))
+                .slots(g.steps()).guidance(g.guidance())
                 .gamma((float) g.gamma()).delta((float) g.delta())
                 .filter(g.similarityFilter() ? FilterSettings.on(g.similarityThreshold(), 10) : FilterSettings.OFF)
                 .temporal(dev.streamcanvas.engine.v2v.BankSettings.OFF.withEnabled(g.temporal())
@@ -85,6 +89,10 @@ public final class StreamEngineService implements GenerationService, StreamEngin
 
     @Override
     public void onOutput(int[] argb, int width, int height, FrameTimings timings) {
+        failedInARow = 0;
+        if (!engineActive) {
+            return; // a frame still in the engine after the preview took over
+        }
         output.resize(width, height);
         System.arraycopy(argb, 0, output.argb(), 0, width * height);
         long capture;
@@ -105,6 +113,19 @@ public final class StreamEngineService implements GenerationService, StreamEngin
         if (!message.equals(lastProblem) && !"load model".equals(stage)) { // load failures reach the caller's future
             lastProblem = message;
             problems.accept(message);
+        }
+        // a model that fails on every frame (a graph that breaks at run time, NaN output) would freeze the picture:
+        // the preview filter takes over until another model loads
+        if (stage.startsWith("frame") && engineActive && ++failedInARow >= FAILURES_BEFORE_PREVIEW) {
+            ModelInfo failing = model;
+            engineActive = false;
+            model = null;
+            String why = "model " + (failing != null ? failing.name() : "") + " failed on " + failedInARow
+                    + " frames in a row";
+            preview.setWhyNoModel(why);
+            LOG.warn("{}; the preview filter takes over: {}", why, error.getMessage());
+            problems.accept("The model failed on " + failedInARow + " frames in a row (" + error.getMessage()
+                    + "); the preview filter takes over until another model loads.");
         }
     }
 
@@ -155,6 +176,7 @@ public final class StreamEngineService implements GenerationService, StreamEngin
             ModelInfo info = new ModelInfo(folder.getFileName().toString(), folder, deviceText(d, status[0]),
                     isPlaceholder.test(folder), false);
             model = info;
+            failedInARow = 0;
             engineActive = true;
             LOG.info("model {} active on {}", info.name(), info.device());
             done.complete(info);
@@ -183,7 +205,7 @@ public final class StreamEngineService implements GenerationService, StreamEngin
             return preview.metrics();
         }
         StreamMetrics m = engine.metrics();
-        return new ServiceMetrics(m.fps(), latencyMs, m.inputDropped() + m.outputDropped(), m.skipped());
+        return new ServiceMetrics(m.fps(), latencyMs, m.inputDropped(), m.skipped());
     }
 
     @Override

@@ -54,6 +54,20 @@ public final class PngWriter {
         }
     }
 
+    /**
+     * A user's text (a prompt) as one line for a "parameters" text: line breaks, NUL and every other control
+     * character become spaces, so a prompt cannot add its own "Negative prompt:" or "Steps:" lines, and tEXt never
+     * holds a NUL (the PNG specification forbids it).
+     */
+    public static String oneLine(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            b.append(Character.isISOControl(c) ? ' ' : c);
+        }
+        return b.toString();
+    }
+
     /** tEXt holds Latin-1; other characters become '?'. */
     private static String latin1(String s) {
         StringBuilder b = new StringBuilder(s.length());

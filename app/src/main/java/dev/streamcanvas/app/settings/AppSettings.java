@@ -3,7 +3,7 @@ package dev.streamcanvas.app.settings;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import dev.streamcanvas.app.live.DeviceChoice;
 import dev.streamcanvas.app.live.GenerationSettings;
-import dev.streamcanvas.app.live.GuidanceMode;
+import dev.streamcanvas.engine.stream.GuidanceMode;
 import dev.streamcanvas.app.source.SourceKind;
 
 /**

@@ -4,10 +4,14 @@ import dev.streamcanvas.app.frame.Frame;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
 import java.awt.image.DataBufferInt;
+import dev.streamcanvas.engine.io.Png;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Iterator;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 
 /** Conversions between AWT images and ARGB frames, and image file reading with clear errors. */
 public final class AwtImages {
@@ -21,9 +25,9 @@ public final class AwtImages {
         }
         BufferedImage img;
         try {
-            img = ImageIO.read(file.toFile());
+            img = readBounded(file.toFile(), file.toString());
         } catch (IOException e) {
-            throw new SourceException("Could not read image " + file + ": " + e.getMessage(), e);
+            throw new SourceException("Could not read image " + e.getMessage(), e);
         }
         if (img == null) {
             throw new SourceException("Image " + file + " is not in a readable format (expected PNG, JPEG, BMP or GIF).");
@@ -31,6 +35,69 @@ public final class AwtImages {
         Frame f = new Frame(img.getWidth(), img.getHeight());
         toArgb(img, f.argb());
         return f;
+    }
+
+    /**
+     * Like {@link ImageIO#read(java.io.File)}, but reads the declared width and height first and refuses an image
+     * over {@link Png#MAX_PIXELS} before its pixels are allocated (a small file can declare a huge image).
+     *
+     * @param input a File, InputStream or anything {@link ImageIO#createImageInputStream} takes
+     * @param name  names the file in messages
+     * @return the image, or null when no installed reader understands the data
+     * @throws IOException starting with {@code name}: the declared size and the limit, or the reader's failure
+     */
+    public static BufferedImage readBounded(Object input, String name) throws IOException {
+        return withReader(input, name, r -> r.read(0));
+    }
+
+    /**
+     * Checks that {@code file} is an image a reader understands and that its declared size is within the limit,
+     * reading only its header.
+     *
+     * @return {width, height}
+     * @throws IOException starting with the file name
+     */
+    public static int[] probe(Path file) throws IOException {
+        int[] size = withReader(file.toFile(), file.toString(), r -> new int[] {r.getWidth(0), r.getHeight(0)});
+        if (size == null) {
+            throw new IOException(file + ": not a readable image (expected PNG, JPEG, BMP or GIF)");
+        }
+        return size;
+    }
+
+    private interface ReaderStep<T> {
+        T apply(ImageReader reader) throws IOException;
+    }
+
+    private static <T> T withReader(Object input, String name, ReaderStep<T> step) throws IOException {
+        try (ImageInputStream in = ImageIO.createImageInputStream(input)) {
+            if (in == null) {
+                throw new IOException(name + ": cannot open the image");
+            }
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                return null;
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                int w = reader.getWidth(0);
+                int h = reader.getHeight(0);
+                try {
+                    Png.checkDeclaredSize(w, h);
+                } catch (IllegalArgumentException e) {
+                    throw new IOException(name + ": " + e.getMessage(), e);
+                }
+                return step.apply(reader);
+            } catch (RuntimeException e) { // a reader's own failure on a hostile file
+                throw new IOException(name + ": not a readable image (" + e + ")", e);
+            } catch (IOException e) {
+                String m = e.getMessage();
+                throw m != null && m.startsWith(name) ? e : new IOException(name + ": not a readable image (" + m + ")", e);
+            } finally {
+                reader.dispose();
+            }
+        }
     }
 
     /**

@@ -74,7 +74,9 @@ public final class VideoFileSource extends PollingSource {
 
     private void launch(int w, int h) throws SourceException {
         List<String> cmd = new ArrayList<>(List.of(ffmpegExecutable(), "-hide_banner", "-loglevel", "error", "-nostdin",
-                "-re", "-stream_loop", "-1", "-i", file.toString(), "-an",
+                // only local files, and the input named as one: a playlist disguised as a video cannot open URLs
+                "-protocol_whitelist", "file", "-re", "-stream_loop", "-1",
+                "-i", "file:" + file.toAbsolutePath(), "-an",
                 "-vf", "scale=" + w + ":" + h + ":force_original_aspect_ratio=increase,crop=" + w + ":" + h,
                 "-f", "rawvideo", "-pix_fmt", "bgra", "-"));
         try {

@@ -1,11 +1,11 @@
 package dev.streamcanvas.app.train;
 
+import dev.streamcanvas.app.source.AwtImages;
 import dev.streamcanvas.engine.train.ImageDecoder;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.Locale;
-import javax.imageio.ImageIO;
 
 /**
  * JPEG for the engine's dataset loader, used by the Train tab and the {@code train} command (the engine decodes
@@ -20,7 +20,7 @@ public final class ImageIoDecoder implements ImageDecoder {
 
     @Override
     public Image decode(byte[] file, String name) throws IOException {
-        BufferedImage img = ImageIO.read(new ByteArrayInputStream(file));
+        BufferedImage img = AwtImages.readBounded(new ByteArrayInputStream(file), name);
         if (img == null) {
             throw new IOException(name + ": not a readable JPEG");
         }

@@ -1,6 +1,6 @@
 package dev.streamcanvas.app.train;
 
-import dev.streamcanvas.engine.train.AssignmentDemo;
+import dev.streamcanvas.engine.assign.AssignmentDemo;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -45,12 +45,12 @@ public final class TrainView {
     @FXML private Label datasetSummary;
     @FXML private TilePane thumbnails;
     @FXML private GridPane configForm;
-    @FXML private ComboBox<TrainViewModel.ModelPreset> model;
+    @FXML private ComboBox<TrainForm.ModelPreset> model;
     @FXML private TextField steps;
     @FXML private TextField vaeSteps;
     @FXML private TextField batch;
     @FXML private TextField learningRate;
-    @FXML private ComboBox<TrainViewModel.AssignmentChoice> assignment;
+    @FXML private ComboBox<TrainForm.AssignmentChoice> assignment;
     @FXML private Label knnLabel;
     @FXML private TextField knnK;
     @FXML private TextField seed;
@@ -121,31 +121,31 @@ public final class TrainView {
 
         // configuration
         configForm.disableProperty().bind(vm.canEditConfig().not());
-        model.setItems(vm.modelPresets());
-        model.valueProperty().bindBidirectional(vm.modelPresetProperty());
-        bindText(steps, vm.stepsProperty());
-        bindText(vaeSteps, vm.vaeStepsProperty());
-        bindText(batch, vm.batchProperty());
-        bindText(learningRate, vm.learningRateProperty());
-        assignment.getItems().setAll(TrainViewModel.AssignmentChoice.values());
-        assignment.valueProperty().bindBidirectional(vm.assignmentProperty());
-        bindText(knnK, vm.knnKProperty());
-        knnK.visibleProperty().bind(vm.assignmentProperty().isEqualTo(TrainViewModel.AssignmentChoice.KNN));
+        model.setItems(vm.form().modelPresets());
+        model.valueProperty().bindBidirectional(vm.form().modelPresetProperty());
+        bindText(steps, vm.form().stepsProperty());
+        bindText(vaeSteps, vm.form().vaeStepsProperty());
+        bindText(batch, vm.form().batchProperty());
+        bindText(learningRate, vm.form().learningRateProperty());
+        assignment.getItems().setAll(TrainForm.AssignmentChoice.values());
+        assignment.valueProperty().bindBidirectional(vm.form().assignmentProperty());
+        bindText(knnK, vm.form().knnKProperty());
+        knnK.visibleProperty().bind(vm.form().assignmentProperty().isEqualTo(TrainForm.AssignmentChoice.KNN));
         knnK.managedProperty().bind(knnK.visibleProperty());
         knnLabel.visibleProperty().bind(knnK.visibleProperty());
         knnLabel.managedProperty().bind(knnK.visibleProperty());
-        bindText(seed, vm.seedProperty());
-        bindText(evalEvery, vm.evalEveryProperty());
-        bindText(sampleEvery, vm.sampleEveryProperty());
-        outputName.textProperty().bind(Bindings.createStringBinding(() -> vm.outputFolderProperty().get() == null
-                ? "(none)" : vm.outputFolderProperty().get().toString(), vm.outputFolderProperty()));
+        bindText(seed, vm.form().seedProperty());
+        bindText(evalEvery, vm.form().evalEveryProperty());
+        bindText(sampleEvery, vm.form().sampleEveryProperty());
+        outputName.textProperty().bind(Bindings.createStringBinding(() -> vm.form().outputFolderProperty().get() == null
+                ? "(none)" : vm.form().outputFolderProperty().get().toString(), vm.form().outputFolderProperty()));
         assignment.setTooltip(new Tooltip("How the immiscible run pairs noise with latents; the vanilla run never does."));
 
         // controls and progress
         startButton.disableProperty().bind(vm.canStart().not());
         startButton.textProperty().bind(Bindings.createStringBinding(() ->
-                vm.assignmentProperty().get() == TrainViewModel.AssignmentChoice.NONE ? "Start vanilla run" : "Start both runs",
-                vm.assignmentProperty()));
+                vm.form().assignmentProperty().get() == TrainForm.AssignmentChoice.NONE ? "Start vanilla run" : "Start both runs",
+                vm.form().assignmentProperty()));
         pauseButton.disableProperty().bind(vm.canPause().not());
         resumeButton.disableProperty().bind(vm.canResume().not());
         cancelButton.disableProperty().bind(vm.canCancel().not());
@@ -156,15 +156,15 @@ public final class TrainView {
         error.managedProperty().bind(error.visibleProperty());
 
         // charts
-        trainLossChart.setData(vm.trainLossSeries());
-        heldOutChart.setData(vm.heldOutLossSeries());
-        qualityChart.setData(vm.qualitySeries());
-        assignChart.setData(vm.assignMsSeries());
+        trainLossChart.setData(vm.charts().trainLossSeries());
+        heldOutChart.setData(vm.charts().heldOutLossSeries());
+        qualityChart.setData(vm.charts().qualitySeries());
+        assignChart.setData(vm.charts().assignMsSeries());
 
         // samples
-        vm.samplesProperty(TrainViewModel.Run.VANILLA).addListener((o, a, g) -> drawSamples(vanillaSamples, vanillaSamplesLabel,
+        vm.charts().samplesProperty(TrainViewModel.Run.VANILLA).addListener((o, a, g) -> drawSamples(vanillaSamples, vanillaSamplesLabel,
                 TrainViewModel.Run.VANILLA, g));
-        vm.samplesProperty(TrainViewModel.Run.IMMISCIBLE).addListener((o, a, g) -> drawSamples(immiscibleSamples,
+        vm.charts().samplesProperty(TrainViewModel.Run.IMMISCIBLE).addListener((o, a, g) -> drawSamples(immiscibleSamples,
                 immiscibleSamplesLabel, TrainViewModel.Run.IMMISCIBLE, g));
         drawSamples(vanillaSamples, vanillaSamplesLabel, TrainViewModel.Run.VANILLA, null);
         drawSamples(immiscibleSamples, immiscibleSamplesLabel, TrainViewModel.Run.IMMISCIBLE, null);
@@ -208,7 +208,7 @@ public final class TrainView {
     }
 
     /** Up to 16 samples as a 4 x 4 grid filling the canvas. */
-    private static void drawSamples(Canvas canvas, Label label, TrainViewModel.Run run, TrainViewModel.SampleGrid grid) {
+    private static void drawSamples(Canvas canvas, Label label, TrainViewModel.Run run, TrainCharts.SampleGrid grid) {
         GraphicsContext g = canvas.getGraphicsContext2D();
         double w = canvas.getWidth();
         g.setFill(Color.web("#0b0c0f"));
@@ -290,7 +290,7 @@ public final class TrainView {
         dc.setTitle("Folder for the run folders and the exported model");
         File f = dc.showDialog(window());
         if (f != null) {
-            vm.outputFolderProperty().set(f.toPath());
+            vm.form().outputFolderProperty().set(f.toPath());
         }
     }
 

@@ -1,9 +1,10 @@
 package dev.streamcanvas.app.train;
 
 import dev.streamcanvas.app.concurrent.TaskRunner;
-import dev.streamcanvas.engine.train.AssignmentDemo;
+import dev.streamcanvas.engine.assign.AssignmentDemo;
 import dev.streamcanvas.engine.train.ImageFolder;
-import dev.streamcanvas.engine.train.MicroSdConfig;
+import dev.streamcanvas.engine.train.Measurement;
+import dev.streamcanvas.engine.train.TrainComparison;
 import dev.streamcanvas.engine.train.TrainConfig;
 import dev.streamcanvas.engine.train.TrainListener;
 import dev.streamcanvas.engine.train.Trainer;
@@ -33,23 +34,21 @@ import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
-import javafx.scene.chart.XYChart;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Train tab's state and actions: choose an image folder, configure a run, train a vanilla and an immiscible
- * model in turns on one background thread (identical seeds, data order and VAE; only the noise pairing
- * differs), chart both, export one to ONNX and hand it to the live app.
+ * The Train tab's orchestration: choose an image folder, train the {@link TrainForm form}'s plan through
+ * {@link TrainComparison} (a vanilla and an immiscible model in turns on one background thread: identical seeds,
+ * data order and VAE; only the noise pairing differs), feed the {@link TrainCharts charts}, export one run to ONNX
+ * and hand it to the live app.
  *
  * <p>Everything public is used on the UI thread. Trainer callbacks arrive on the training thread; they are
- * queued and applied in one UI-thread batch at a time (one pending hand-over at most), and the per-step curves
- * are averaged over a stride of steps so that long runs do not flood the charts.
+ * queued and applied in one UI-thread batch at a time (one pending hand-over at most).
  */
 public final class TrainViewModel {
     private static final Logger LOG = LoggerFactory.getLogger(TrainViewModel.class);
     static final int THUMBNAILS = 8;
-    static final int MAX_CURVE_POINTS = 200;
     static final int DEMO_POINTS = 24;
 
     /** The two runs being compared. */
@@ -71,48 +70,15 @@ public final class TrainViewModel {
     /** What the tab is doing. */
     public enum State { IDLE, LOADING, TRAINING, PAUSED, EXPORTING }
 
-    /** Noise pairing of the immiscible run; NONE trains the vanilla run only. */
-    public enum AssignmentChoice {
-        NONE("none (vanilla only)"), EXACT("exact"), FP16("fp16 (quantized)"), KNN("nearest of k");
-
-        private final String label;
-
-        AssignmentChoice(String label) {
-            this.label = label;
-        }
-
-        @Override
-        public String toString() {
-            return label;
-        }
-    }
-
-    /** A named model size. */
-    public record ModelPreset(String name, MicroSdConfig config) {
-        @Override
-        public String toString() {
-            return name;
-        }
-    }
-
-    /** The presets offered: the CLI's default size, the larger standard one, a tiny one for a quick try. */
-    public static List<ModelPreset> presets() {
-        return List.of(new ModelPreset("micro 64 px", new MicroSdConfig(64, 16, 32, 64, 2, 4, 77, 8)),
-                new ModelPreset("standard 64 px (larger)", MicroSdConfig.standard()),
-                new ModelPreset("tiny 16 px (quick try)", MicroSdConfig.tiny()));
-    }
-
     /** One dataset image for the preview. */
     public record Thumbnail(int[] argb, int size, String caption) {
-    }
-
-    /** The newest generated samples of one run. */
-    public record SampleGrid(Run run, int step, int size, List<int[]> argb) {
     }
 
     private final TaskRunner tasks;
     private final TrainBackend backend;
     private final LiveModelTarget live;
+    private final TrainForm form;
+    private final TrainCharts charts = new TrainCharts();
 
     // dataset
     private final ObjectProperty<Path> datasetFolder = new SimpleObjectProperty<>();
@@ -121,20 +87,6 @@ public final class TrainViewModel {
     private final StringProperty datasetSummary = new SimpleStringProperty("No folder chosen.");
     private final ObservableList<Thumbnail> thumbnails = FXCollections.observableArrayList();
     private ImageFolder dataset;
-
-    // configuration (text as typed; checked on start)
-    private final ObservableList<ModelPreset> modelPresets = FXCollections.observableArrayList(presets());
-    private final ObjectProperty<ModelPreset> modelPreset = new SimpleObjectProperty<>(modelPresets.get(0));
-    private final StringProperty steps = new SimpleStringProperty("3000");
-    private final StringProperty vaeSteps = new SimpleStringProperty("2000");
-    private final StringProperty batch = new SimpleStringProperty("32");
-    private final StringProperty learningRate = new SimpleStringProperty("0.001");
-    private final ObjectProperty<AssignmentChoice> assignment = new SimpleObjectProperty<>(AssignmentChoice.EXACT);
-    private final StringProperty knnK = new SimpleStringProperty("4");
-    private final StringProperty seed = new SimpleStringProperty("1234");
-    private final StringProperty evalEvery = new SimpleStringProperty("50");
-    private final StringProperty sampleEvery = new SimpleStringProperty("250");
-    private final ObjectProperty<Path> outputFolder = new SimpleObjectProperty<>();
 
     // progress
     private final ReadOnlyObjectWrapper<State> state = new ReadOnlyObjectWrapper<>(State.IDLE);
@@ -145,19 +97,11 @@ public final class TrainViewModel {
     private final IntegerProperty activeStep = new SimpleIntegerProperty();
     private final BooleanProperty pauseRequested = new SimpleBooleanProperty();
 
-    // charts: index 0 vanilla, 1 immiscible
-    private final ObservableList<XYChart.Series<Number, Number>> trainLoss = seriesPair();
-    private final ObservableList<XYChart.Series<Number, Number>> heldOutLoss = seriesPair();
-    private final ObservableList<XYChart.Series<Number, Number>> quality = seriesPair();
-    private final ObservableList<XYChart.Series<Number, Number>> assignMs = seriesPair();
-    private final List<ObjectProperty<SampleGrid>> samples = List.of(new SimpleObjectProperty<>(),
-            new SimpleObjectProperty<>());
-
     // export
     private final ObjectProperty<Run> exportRun = new SimpleObjectProperty<>(Run.IMMISCIBLE);
     private final ObjectProperty<Path> exportedModel = new SimpleObjectProperty<>();
     private final BooleanProperty liveLoading = new SimpleBooleanProperty();
-    private final Trainer[] trainers = new Trainer[2];
+    private TrainComparison comparison; // the last run's trainers (for export); closed on the next start or dispose
     private final BooleanProperty[] exportable = {new SimpleBooleanProperty(), new SimpleBooleanProperty()};
 
     // assignment demo
@@ -170,7 +114,8 @@ public final class TrainViewModel {
     private final AtomicReference<Runnable> latestProgress = new AtomicReference<>();
     private volatile boolean cancelRequested;
     private volatile boolean pauseWanted;
-    private volatile List<Trainer> active = List.of();
+    private volatile boolean disposed;
+    private volatile TrainComparison active; // while a run trains
     private int[] progressSteps = new int[3]; // training thread only: VAE steps, vanilla UNet steps, immiscible UNet steps
 
     private final BooleanBinding idle;
@@ -186,17 +131,9 @@ public final class TrainViewModel {
         this.tasks = Objects.requireNonNull(tasks, "tasks");
         this.backend = Objects.requireNonNull(backend, "backend");
         this.live = live;
-        outputFolder.set(outputRoot);
+        this.form = new TrainForm(outputRoot);
         idle = state.isEqualTo(State.IDLE);
         demo.set(AssignmentDemo.create(DEMO_POINTS, demoSeed));
-    }
-
-    private static ObservableList<XYChart.Series<Number, Number>> seriesPair() {
-        ObservableList<XYChart.Series<Number, Number>> pair = FXCollections.observableArrayList();
-        for (Run r : Run.values()) {
-            pair.add(new XYChart.Series<>(r.toString(), FXCollections.observableArrayList()));
-        }
-        return pair;
     }
 
     // ------------------------------------------------------------------ dataset
@@ -206,7 +143,7 @@ public final class TrainViewModel {
         if (!idle.get() || folder == null) {
             return;
         }
-        int size = modelPreset.get().config().imageSize();
+        int size = form.modelPresetProperty().get().config().imageSize();
         cancelRequested = false;
         error.set("");
         setState(State.LOADING);
@@ -264,18 +201,15 @@ public final class TrainViewModel {
             error.set("Choose an image folder first.");
             return;
         }
-        Plan plan;
+        TrainComparison.Plan plan;
         try {
-            plan = plan();
+            plan = form.plan();
         } catch (IllegalArgumentException e) {
             error.set(e.getMessage());
             return;
         }
         closeTrainers();
-        for (ObservableList<XYChart.Series<Number, Number>> chart : List.of(trainLoss, heldOutLoss, quality, assignMs)) {
-            chart.forEach(s -> s.getData().clear());
-        }
-        samples.forEach(s -> s.set(null));
+        charts.clear();
         exportedModel.set(null);
         cancelRequested = false;
         pauseWanted = false;
@@ -286,6 +220,9 @@ public final class TrainViewModel {
         Path folder = datasetFolder.get();
         ImageFolder loaded = dataset;
         tasks.submit(() -> train(plan, folder, loaded), this::finished, e -> {
+            if (disposed) {
+                closeTrainers();
+            }
             setState(State.IDLE);
             activeRun.set(null);
             if (e instanceof CancellationException) {
@@ -296,74 +233,12 @@ public final class TrainViewModel {
         });
     }
 
-    /** The checked configuration of one start. */
-    record Plan(TrainConfig vanilla, TrainConfig immiscible) {
-        int totalSteps() {
-            return vanilla.vaeSteps() + vanilla.steps() + (immiscible == null ? 0 : immiscible.steps());
-        }
-    }
-
-    Plan plan() {
-        int s = positive("Steps", steps.get(), 1);
-        int v = positive("VAE steps", vaeSteps.get(), 0);
-        int b = positive("Batch", batch.get(), 1);
-        float lr;
-        try {
-            lr = Float.parseFloat(learningRate.get().trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("Learning rate must be a number like 0.001, got '" + learningRate.get() + "'.");
-        }
-        if (!(lr > 0) || lr > 1) {
-            throw new IllegalArgumentException("Learning rate must be in (0, 1], got " + learningRate.get().trim() + ".");
-        }
-        long sd;
-        try {
-            sd = Long.parseLong(seed.get().trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("Seed must be a whole number, got '" + seed.get() + "'.");
-        }
-        int eval = positive("Metrics every", evalEvery.get(), 1);
-        int sample = positive("Samples every", sampleEvery.get(), 1);
-        AssignmentChoice a = assignment.get();
-        int k = a == AssignmentChoice.KNN ? positive("k", knnK.get(), 1) : 1;
-        Path out = outputFolder.get();
-        if (out == null) {
-            throw new IllegalArgumentException("Choose an output folder.");
-        }
-        MicroSdConfig model = modelPreset.get().config();
-        TrainConfig vanilla = new TrainConfig(out.resolve("vanilla"), model, TrainConfig.Assignment.NONE, 1, v, s, b, lr,
-                1e-3f, Math.max(1, Math.min(200, s / 5)), eval, sample, 64, 600, 20, sd, null, false);
-        TrainConfig imm = null;
-        if (a != AssignmentChoice.NONE) {
-            TrainConfig.Assignment mode = switch (a) {
-                case EXACT -> TrainConfig.Assignment.EXACT;
-                case FP16 -> TrainConfig.Assignment.FP16;
-                default -> TrainConfig.Assignment.KNN;
-            };
-            // same seed, same data order, the vanilla run's VAE: only the noise pairing differs
-            imm = vanilla.withOutDir(out.resolve("immiscible")).withAssignment(mode, k).withVaeFrom(out.resolve("vanilla"));
-        }
-        return new Plan(vanilla, imm);
-    }
-
-    private static int positive(String field, String text, int min) {
-        int v;
-        try {
-            v = Integer.parseInt(text == null ? "" : text.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(field + " must be a whole number, got '" + text + "'.");
-        }
-        if (v < min) {
-            throw new IllegalArgumentException(field + " must be at least " + min + ", got " + v + ".");
-        }
-        return v;
-    }
-
     /**
-     * The training thread: (re)load the data at the model's size, create both trainers, then advance them in
-     * turns of {@link #chunk} UNet steps (the vanilla run trains the shared VAE first), so both curves grow together.
+     * The training thread: (re)load the data at the model's size, then run the plan through
+     * {@link TrainComparison} in turns of {@link #chunk} UNet steps (the vanilla run trains the shared VAE first), so
+     * both curves grow together. After a {@link #dispose} the trainers are closed here, when the run has stopped.
      */
-    private Trainer.Outcome train(Plan plan, Path folder, ImageFolder loaded) throws Exception {
+    private Trainer.Outcome train(TrainComparison.Plan plan, Path folder, ImageFolder loaded) throws Exception {
         int size = plan.vanilla().model().imageSize();
         ImageFolder data = loaded;
         if (data == null || data.imageSize() != size) {
@@ -375,56 +250,32 @@ public final class TrainViewModel {
             return Trainer.Outcome.CANCELLED;
         }
         progressSteps = new int[3];
-        List<Trainer> ts = new ArrayList<>();
-        ts.add(newTrainer(Run.VANILLA, plan.vanilla(), data, plan));
-        if (plan.immiscible() != null) {
-            ts.add(newTrainer(Run.IMMISCIBLE, plan.immiscible(), data, plan));
-        }
-        active = List.copyOf(ts);
+        TrainComparison c = new TrainComparison(plan, data,
+                name -> new Listener(TrainComparison.VANILLA.equals(name) ? Run.VANILLA : Run.IMMISCIBLE, plan),
+                backend::newTrainer);
+        post(() -> comparison = c);
+        active = c;
         if (pauseWanted) {
-            active.forEach(Trainer::pause);
+            c.pause();
         }
         if (cancelRequested) {
-            active.forEach(Trainer::cancel);
+            c.cancel();
         }
-        boolean[] started = new boolean[ts.size()];
-        Trainer.Outcome outcome = null;
-        int chunk = chunk(plan.vanilla());
         try {
-            for (int target = 0; outcome == null; target += chunk) {
-                boolean all = true;
-                for (int i = 0; i < ts.size() && outcome == null; i++) {
-                    started[i] = true;
-                    Trainer.Outcome o = ts.get(i).runUntil(target);
-                    if (o == Trainer.Outcome.CANCELLED || cancelRequested) {
-                        outcome = Trainer.Outcome.CANCELLED;
-                    }
-                    all &= o == Trainer.Outcome.COMPLETED;
-                }
-                if (outcome == null && all) {
-                    outcome = Trainer.Outcome.COMPLETED;
-                }
-            }
-            if (outcome == Trainer.Outcome.CANCELLED) {
-                // a started run that stopped at a turn boundary writes its checkpoint when it sees the cancel
-                for (int i = 0; i < ts.size(); i++) {
-                    Trainer t = ts.get(i);
-                    if (started[i] && t.unetStepsDone() < t.config().steps() && !Float.isNaN(t.scalingFactor())) {
-                        t.cancel();
-                        t.runUntil(Integer.MAX_VALUE);
-                    }
-                }
-            }
+            return c.run(chunk(plan.vanilla()));
         } finally {
-            active = List.of();
+            active = null;
+            List<Trainer> ts = c.trainers();
             for (int i = 0; i < ts.size(); i++) {
                 Trainer t = ts.get(i);
                 int idx = i;
                 boolean usable = !Float.isNaN(t.scalingFactor()) && t.unetStepsDone() > 0;
                 post(() -> exportable[idx].set(usable));
             }
+            if (disposed) {
+                c.close(); // the window is gone: release the native memory now that the run has stopped
+            }
         }
-        return outcome;
     }
 
     /** UNet steps per turn: small enough that both curves grow together, large enough to keep turns cheap. */
@@ -432,27 +283,25 @@ public final class TrainViewModel {
         return Math.max(1, Math.min(Math.min(25, cfg.evalEvery()), cfg.steps() / 20));
     }
 
-    private Trainer newTrainer(Run run, TrainConfig cfg, ImageFolder data, Plan plan) throws Exception {
-        Trainer t = backend.newTrainer(cfg, data, new Listener(run, plan));
-        post(() -> trainers[run.ordinal()] = t);
-        return t;
-    }
-
     private void finished(Trainer.Outcome outcome) {
+        if (disposed) {
+            closeTrainers();
+        }
         setState(State.IDLE);
         activeRun.set(null);
         pauseRequested.set(false);
         if (outcome == Trainer.Outcome.CANCELLED) {
-            status.set("Cancelled; checkpoints are in " + outputFolder.get() + ".");
+            status.set("Cancelled; checkpoints are in " + form.outputFolderProperty().get() + ".");
             return;
         }
         progress.set(1);
         StringBuilder sb = new StringBuilder("Done.");
         for (Run r : Run.values()) {
-            Trainer t = trainers[r.ordinal()];
+            Trainer t = trainer(r);
             if (t != null && !t.history().isEmpty()) {
-                double[] last = t.history().get(t.history().size() - 1);
-                sb.append(String.format(Locale.ROOT, " %s: held-out loss %.4f, FD %.3f.", r, last[1], last[2]));
+                Measurement last = t.history().get(t.history().size() - 1);
+                sb.append(String.format(Locale.ROOT, " %s: held-out loss %.4f, FD %.3f.", r, last.heldOutLoss(),
+                        last.frechetDistance()));
             }
         }
         status.set(sb.toString());
@@ -466,7 +315,10 @@ public final class TrainViewModel {
         pauseWanted = true;
         pauseRequested.set(true);
         status.set("Pausing after this step …");
-        active.forEach(Trainer::pause);
+        TrainComparison c = active;
+        if (c != null) {
+            c.pause();
+        }
     }
 
     public void resume() {
@@ -475,7 +327,10 @@ public final class TrainViewModel {
         }
         pauseWanted = false;
         pauseRequested.set(false);
-        active.forEach(Trainer::resume);
+        TrainComparison c = active;
+        if (c != null) {
+            c.resume();
+        }
         if (state.get() == State.PAUSED) {
             setState(State.TRAINING);
         }
@@ -490,7 +345,10 @@ public final class TrainViewModel {
         }
         cancelRequested = true;
         status.set("Cancelling …");
-        active.forEach(Trainer::cancel);
+        TrainComparison c = active;
+        if (c != null) {
+            c.cancel();
+        }
     }
 
     // ------------------------------------------------------------------ export and live
@@ -498,11 +356,11 @@ public final class TrainViewModel {
     /** Exports the chosen run to an ONNX model folder under the output folder and checks it. */
     public void export() {
         Run run = exportRun.get();
-        Trainer t = trainers[run.ordinal()];
+        Trainer t = trainer(run);
         if (!idle.get() || t == null || !exportable[run.ordinal()].get()) {
             return;
         }
-        Path dir = outputFolder.get().resolve("model-" + run.name().toLowerCase(Locale.ROOT));
+        Path dir = form.outputFolderProperty().get().resolve("model-" + run.name().toLowerCase(Locale.ROOT));
         error.set("");
         setState(State.EXPORTING);
         progress.set(-1);
@@ -554,18 +412,18 @@ public final class TrainViewModel {
     private final class Listener implements TrainListener {
         private final Run run;
         private final int idx;
-        private final Plan plan;
+        private final TrainComparison.Plan plan;
         private final int stride;
         private double lossSum;
         private double msSum;
         private boolean diverged;
         private int n;
 
-        Listener(Run run, Plan plan) {
+        Listener(Run run, TrainComparison.Plan plan) {
             this.run = run;
             this.idx = run.ordinal();
             this.plan = plan;
-            this.stride = Math.max(1, (plan.vanilla().steps() + MAX_CURVE_POINTS - 1) / MAX_CURVE_POINTS);
+            this.stride = TrainCharts.stride(plan.vanilla().steps());
         }
 
         @Override
@@ -613,29 +471,21 @@ public final class TrainViewModel {
                 lossSum = 0;
                 msSum = 0;
                 n = 0;
-                post(() -> {
-                    trainLoss.get(idx).getData().add(new XYChart.Data<>(step, l));
-                    assignMs.get(idx).getData().add(new XYChart.Data<>(step, m));
-                });
+                post(() -> charts.addStep(run, step, l, m));
             }
         }
 
         @Override
         public void onHeldOutLoss(int step, double loss) {
             if (Double.isFinite(loss)) {
-                post(() -> heldOutLoss.get(idx).getData().add(new XYChart.Data<>(step, loss)));
+                post(() -> charts.addHeldOutLoss(run, step, loss));
             }
         }
 
         @Override
         public void onQuality(int step, double fd, float[][] s, int[][] argb, int size) {
-            SampleGrid grid = new SampleGrid(run, step, size, List.of(argb));
-            post(() -> {
-                if (Double.isFinite(fd)) {
-                    quality.get(idx).getData().add(new XYChart.Data<>(step, fd));
-                }
-                samples.get(idx).set(grid);
-            });
+            TrainCharts.SampleGrid grid = new TrainCharts.SampleGrid(run, step, size, List.of(argb));
+            post(() -> charts.addQuality(run, step, fd, grid));
         }
 
         @Override
@@ -707,18 +557,30 @@ public final class TrainViewModel {
         status.set(what + ".");
     }
 
+    /** The trainer of {@code run} in the last comparison, or null. */
+    private Trainer trainer(Run run) {
+        if (comparison == null) {
+            return null;
+        }
+        return run == Run.VANILLA ? comparison.vanilla() : comparison.immiscible();
+    }
+
     private void closeTrainers() {
-        for (int i = 0; i < trainers.length; i++) {
-            if (trainers[i] != null) {
-                trainers[i].close();
-                trainers[i] = null;
-            }
-            exportable[i].set(false);
+        if (comparison != null) {
+            comparison.close();
+            comparison = null;
+        }
+        for (BooleanProperty e : exportable) {
+            e.set(false);
         }
     }
 
-    /** Stops a run (without waiting) and releases the trainers once idle; call when the window closes. */
+    /**
+     * Call when the window closes: stops a run without waiting; the trainers' native memory is released at once
+     * when idle, else by the training thread as soon as the run has stopped (its checkpoints written).
+     */
     public void dispose() {
+        disposed = true;
         cancel();
         if (idle.get()) {
             closeTrainers();
@@ -726,6 +588,16 @@ public final class TrainViewModel {
     }
 
     // ------------------------------------------------------------------ properties
+
+    /** The configuration form. */
+    public TrainForm form() {
+        return form;
+    }
+
+    /** The curves and sample grids. */
+    public TrainCharts charts() {
+        return charts;
+    }
 
     public ReadOnlyObjectProperty<State> stateProperty() {
         return state.getReadOnlyProperty();
@@ -785,54 +657,6 @@ public final class TrainViewModel {
         return thumbnails;
     }
 
-    public ObservableList<ModelPreset> modelPresets() {
-        return modelPresets;
-    }
-
-    public ObjectProperty<ModelPreset> modelPresetProperty() {
-        return modelPreset;
-    }
-
-    public StringProperty stepsProperty() {
-        return steps;
-    }
-
-    public StringProperty vaeStepsProperty() {
-        return vaeSteps;
-    }
-
-    public StringProperty batchProperty() {
-        return batch;
-    }
-
-    public StringProperty learningRateProperty() {
-        return learningRate;
-    }
-
-    public ObjectProperty<AssignmentChoice> assignmentProperty() {
-        return assignment;
-    }
-
-    public StringProperty knnKProperty() {
-        return knnK;
-    }
-
-    public StringProperty seedProperty() {
-        return seed;
-    }
-
-    public StringProperty evalEveryProperty() {
-        return evalEvery;
-    }
-
-    public StringProperty sampleEveryProperty() {
-        return sampleEvery;
-    }
-
-    public ObjectProperty<Path> outputFolderProperty() {
-        return outputFolder;
-    }
-
     public DoubleProperty progressProperty() {
         return progress;
     }
@@ -852,26 +676,6 @@ public final class TrainViewModel {
     /** The active run's step within its current stage. */
     public IntegerProperty activeStepProperty() {
         return activeStep;
-    }
-
-    public ObservableList<XYChart.Series<Number, Number>> trainLossSeries() {
-        return trainLoss;
-    }
-
-    public ObservableList<XYChart.Series<Number, Number>> heldOutLossSeries() {
-        return heldOutLoss;
-    }
-
-    public ObservableList<XYChart.Series<Number, Number>> qualitySeries() {
-        return quality;
-    }
-
-    public ObservableList<XYChart.Series<Number, Number>> assignMsSeries() {
-        return assignMs;
-    }
-
-    public ObjectProperty<SampleGrid> samplesProperty(Run run) {
-        return samples.get(run.ordinal());
     }
 
     public ObjectProperty<Run> exportRunProperty() {

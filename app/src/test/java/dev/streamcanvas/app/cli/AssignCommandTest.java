@@ -8,6 +8,7 @@ import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -69,6 +70,34 @@ class AssignCommandTest {
         int code = run(out, new StringWriter(), "--bench", "--sizes", "16,32", "--dims", "3072");
         assertThat(code).isEqualTo(0);
         assertThat(out.toString().lines().filter(l -> l.matches("\\s+(16|32)\\s+3072 .*"))).hasSize(2);
+    }
+
+    @Test
+    void benchPutsScipyOnTheSameArraysNextToOursWithTheSameAssignment() {
+        StringBuilder whyNot = new StringBuilder();
+        Assumptions.assumeTrue(ScipyReference.find("python3", whyNot).isPresent(),
+                () -> "python3 with numpy and scipy is not usable here: " + whyNot);
+        StringWriter out = new StringWriter();
+        int code = run(out, new StringWriter(), "--bench", "--sizes", "24", "--dims", "3072", "--no-pytorch-cost",
+                "--repeats", "1");
+        assertThat(code).isEqualTo(0);
+        String row = out.toString().lines().filter(l -> l.matches("\\s+24\\s+3072 .*")).findFirst().orElseThrow();
+        String[] f = row.trim().split("\\s+");
+        // B D cost solve ours java pt scipy-cd scipy-la scipy ratio !=java !=scipy cert fp16 distance
+        assertThat(f[10]).endsWith("x");
+        assertThat(Double.parseDouble(f[10].replace("x", ""))).isPositive();
+        assertThat(f[11]).as("rows differing from the Java reference").isEqualTo("0");
+        assertThat(f[12]).as("rows differing from scipy").isEqualTo("0");
+        assertThat(Double.parseDouble(f[13])).as("certificate violation").isLessThan(1e-6);
+    }
+
+    @Test
+    void benchSaysWhyTheScipyColumnIsEmptyWhenPythonIsMissing() {
+        StringWriter out = new StringWriter();
+        int code = run(out, new StringWriter(), "--bench", "--sizes", "8", "--dims", "3072", "--no-pytorch-cost",
+                "--python", dir.resolve("no-such-python").toString());
+        assertThat(code).isEqualTo(0);
+        assertThat(out.toString()).contains("scipy: skipped").contains("no-such-python");
     }
 
     private static double total(float[] x, float[] e, int d, int[] p) {

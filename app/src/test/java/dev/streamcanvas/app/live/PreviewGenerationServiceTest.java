@@ -3,6 +3,7 @@ package dev.streamcanvas.app.live;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.streamcanvas.app.frame.Frame;
+import dev.streamcanvas.engine.stream.GuidanceMode;
 import org.junit.jupiter.api.Test;
 
 class PreviewGenerationServiceTest {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.streamcanvas.engine.onnx.FixtureGenerator;
 import dev.streamcanvas.engine.onnx.FixtureSpec;
+import dev.streamcanvas.engine.stream.GuidanceMode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.ExecutionException;
@@ -38,6 +39,26 @@ class StreamEngineServiceTest {
             Thread.sleep(20);
         }
         throw new AssertionError("no output for the frame captured at " + capture + " within 30 s; last " + java.util.Arrays.toString(last.get()));
+    }
+
+    /** A test-pattern frame at time {@code t} seconds. */
+    private static int[] pattern(double t) {
+        dev.streamcanvas.app.frame.Frame f = new dev.streamcanvas.app.frame.Frame(64, 64);
+        dev.streamcanvas.app.source.TestPatternSource.render(f, t);
+        return f.argb();
+    }
+
+    /** Waits, without submitting again, for the output of the frame captured at {@code capture}. */
+    private void awaitOutput(long capture) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < end) {
+            int[] o = last.get();
+            if (o != null && o[2] == (int) capture) {
+                return;
+            }
+            Thread.sleep(2);
+        }
+        throw new AssertionError("no output for the frame captured at " + capture + " within 30 s");
     }
 
     @Test
@@ -87,5 +108,42 @@ class StreamEngineServiceTest {
     void missingFolderIsRefusedAtOnce() {
         assertThatThrownBy(() -> service.loadModel(dir.resolve("nowhere"), DeviceChoice.CPU).get(5, TimeUnit.SECONDS))
                 .hasMessageContaining("nowhere").hasMessageContaining("not a folder");
+    }
+
+    @Test
+    void droppedCountIsZeroWhileTheEngineKeepsUpAndCountsRealDropsWhenItIsSlowed() throws Exception {
+        Path fixture = dir.resolve("fixture");
+        FixtureGenerator.write(fixture, FixtureSpec.defaults()); // 64 x 64
+        java.util.concurrent.CountDownLatch inOutput = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean slow = new java.util.concurrent.atomic.AtomicBoolean();
+        service.setOutputListener(f -> {
+            last.set(new int[] {f.width(), f.height(), (int) f.captureNanos()});
+            if (slow.get()) {
+                inOutput.countDown();
+                try {
+                    release.await(30, TimeUnit.SECONDS); // the engine thread is busy: it takes no input meanwhile
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+        service.start();
+        service.loadModel(fixture, DeviceChoice.CPU).get(60, TimeUnit.SECONDS);
+        for (int k = 1; k <= 12; k++) { // an engine that keeps up: each frame is processed before the next comes
+            service.submit(pattern(k / 30.0), 64, 64, 100 + k);
+            awaitOutput(100 + k);
+        }
+        assertThat(service.metrics().dropped()).isZero();
+
+        slow.set(true);
+        service.submit(pattern(50 / 30.0), 64, 64, 150);
+        assertThat(inOutput.await(30, TimeUnit.SECONDS)).isTrue();
+        for (int k = 0; k < 5; k++) { // five frames while the engine is stuck: four are replaced unseen
+            service.submit(pattern((60 + k) / 30.0), 64, 64, 160 + k);
+        }
+        slow.set(false);
+        release.countDown();
+        assertThat(service.metrics().dropped()).isEqualTo(4);
     }
 }

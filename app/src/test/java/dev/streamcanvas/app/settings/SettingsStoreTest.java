@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.streamcanvas.app.live.DeviceChoice;
 import dev.streamcanvas.app.live.GenerationSettings;
-import dev.streamcanvas.app.live.GuidanceMode;
+import dev.streamcanvas.engine.stream.GuidanceMode;
 import dev.streamcanvas.app.source.SourceKind;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -54,13 +54,13 @@ public final class TrainTabScreenshot {
         Platform.runLater(() -> {
             TrainViewModel vm = new TrainViewModel(tasks, TrainBackend.engine(),
                     folder -> CompletableFuture.completedFuture(null), work.resolve("runs"));
-            vm.modelPresetProperty().set(vm.modelPresets().get(2));
-            vm.stepsProperty().set("120");
-            vm.vaeStepsProperty().set("60");
-            vm.batchProperty().set("8");
-            vm.learningRateProperty().set("0.002");
-            vm.evalEveryProperty().set("10");
-            vm.sampleEveryProperty().set("40");
+            vm.form().modelPresetProperty().set(vm.form().modelPresets().get(2));
+            vm.form().stepsProperty().set("120");
+            vm.form().vaeStepsProperty().set("60");
+            vm.form().batchProperty().set("8");
+            vm.form().learningRateProperty().set("0.002");
+            vm.form().evalEveryProperty().set("10");
+            vm.form().sampleEveryProperty().set("40");
             root[0] = TrainView.create(vm);
             Scene scene = new Scene(root[0], width, 900);
             if (theme != null) {

@@ -77,18 +77,18 @@ class TrainViewFxTest {
             assertThat(charts).hasSize(4);
             assertThat(root.getStylesheets()).anySatisfy(css -> assertThat(css).endsWith("train.css"));
             assertThat(charts).allSatisfy(c -> assertThat(c.getData()).hasSize(2));
-            assertThat(charts.get(0).getData()).isSameAs(vm.trainLossSeries());
-            vm.trainLossSeries().get(1).getData().add(new XYChart.Data<>(1, 0.5));
+            assertThat(charts.get(0).getData()).isSameAs(vm.charts().trainLossSeries());
+            vm.charts().trainLossSeries().get(1).getData().add(new XYChart.Data<>(1, 0.5));
             assertThat(((XYChart.Series<?, ?>) charts.get(0).getData().get(1)).getData()).hasSize(1);
 
             Button start = (Button) find(root, "startButton");
             Button useLive = (Button) find(root, "useLiveButton");
             assertThat(start.isDisabled()).as("no dataset yet").isTrue();
             assertThat(useLive.isVisible()).as("no live view to hand a model to").isFalse();
-            vm.assignmentProperty().set(TrainViewModel.AssignmentChoice.NONE);
+            vm.form().assignmentProperty().set(TrainForm.AssignmentChoice.NONE);
             assertThat(start.getText()).isEqualTo("Start vanilla run");
 
-            vm.samplesProperty(TrainViewModel.Run.IMMISCIBLE).set(new TrainViewModel.SampleGrid(
+            vm.charts().samplesProperty(TrainViewModel.Run.IMMISCIBLE).set(new TrainCharts.SampleGrid(
                     TrainViewModel.Run.IMMISCIBLE, 40, 2, List.of(new int[] {0xffff0000, 0xffff0000, 0xffff0000, 0xffff0000})));
             assertThat(((Label) find(root, "immiscibleSamplesLabel")).getText()).isEqualTo("Immiscible · step 40");
             WritableImage shot = find(root, "immiscibleSamples").snapshot(null, null);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.streamcanvas.app.concurrent.TaskRunner;
 import dev.streamcanvas.app.train.TrainViewModel.Run;
 import dev.streamcanvas.app.train.TrainViewModel.State;
+import dev.streamcanvas.engine.assign.NoiseAssignment;
 import dev.streamcanvas.engine.model.ModelFolder;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
@@ -47,14 +48,14 @@ class TrainViewModelTest {
 
     private TrainViewModel tinyVm(TaskRunner tasks, LiveModelTarget live, int steps) {
         TrainViewModel vm = new TrainViewModel(tasks, TrainBackend.engine(), live, dir.resolve("runs"));
-        vm.modelPresetProperty().set(vm.modelPresets().stream()
+        vm.form().modelPresetProperty().set(vm.form().modelPresets().stream()
                 .filter(p -> p.config().imageSize() == 16).findFirst().orElseThrow());
-        vm.stepsProperty().set(Integer.toString(steps));
-        vm.vaeStepsProperty().set("2");
-        vm.batchProperty().set("4");
-        vm.evalEveryProperty().set("1");
-        vm.sampleEveryProperty().set(Integer.toString(steps));
-        vm.seedProperty().set("11");
+        vm.form().stepsProperty().set(Integer.toString(steps));
+        vm.form().vaeStepsProperty().set("2");
+        vm.form().batchProperty().set("4");
+        vm.form().evalEveryProperty().set("1");
+        vm.form().sampleEveryProperty().set(Integer.toString(steps));
+        vm.form().seedProperty().set("11");
         return vm;
     }
 
@@ -120,8 +121,8 @@ class TrainViewModelTest {
         List<Double> progressSeen = new ArrayList<>();
         List<String> order = new ArrayList<>();
         for (Run r : Run.values()) {
-            vm.trainLossSeries().get(r.ordinal()).getData().addListener(
-                    (ListChangeListener<XYChart.Data<Number, Number>>) c -> order.add(r + " " + vm.trainLossSeries()
+            vm.charts().trainLossSeries().get(r.ordinal()).getData().addListener(
+                    (ListChangeListener<XYChart.Data<Number, Number>>) c -> order.add(r + " " + vm.charts().trainLossSeries()
                             .get(r.ordinal()).getData().size()));
         }
         vm.progressProperty().addListener((o, a, p) -> {
@@ -141,20 +142,20 @@ class TrainViewModelTest {
         assertThat(vm.progressProperty().get()).isEqualTo(1.0);
         for (Run r : Run.values()) {
             int i = r.ordinal();
-            assertThat(xs(vm.trainLossSeries().get(i))).as(r + " training loss").containsExactly(1, 2, 3, 4);
-            assertThat(xs(vm.heldOutLossSeries().get(i))).as(r + " held-out loss").containsExactly(1, 2, 3, 4);
-            assertThat(xs(vm.qualitySeries().get(i))).as(r + " quality").containsExactly(4);
-            assertThat(xs(vm.assignMsSeries().get(i))).as(r + " assignment ms").containsExactly(1, 2, 3, 4);
-            assertThat(ys(vm.trainLossSeries().get(i))).allSatisfy(y -> assertThat(y).isPositive().isFinite());
-            assertThat(vm.samplesProperty(r).get()).isNotNull();
-            assertThat(vm.samplesProperty(r).get().step()).isEqualTo(4);
-            assertThat(vm.samplesProperty(r).get().argb().get(0)).hasSize(16 * 16);
+            assertThat(xs(vm.charts().trainLossSeries().get(i))).as(r + " training loss").containsExactly(1, 2, 3, 4);
+            assertThat(xs(vm.charts().heldOutLossSeries().get(i))).as(r + " held-out loss").containsExactly(1, 2, 3, 4);
+            assertThat(xs(vm.charts().qualitySeries().get(i))).as(r + " quality").containsExactly(4);
+            assertThat(xs(vm.charts().assignMsSeries().get(i))).as(r + " assignment ms").containsExactly(1, 2, 3, 4);
+            assertThat(ys(vm.charts().trainLossSeries().get(i))).allSatisfy(y -> assertThat(y).isPositive().isFinite());
+            assertThat(vm.charts().samplesProperty(r).get()).isNotNull();
+            assertThat(vm.charts().samplesProperty(r).get().step()).isEqualTo(4);
+            assertThat(vm.charts().samplesProperty(r).get().argb().get(0)).hasSize(16 * 16);
         }
         // the vanilla run pairs noise as drawn (no assignment time); the immiscible run spends time assigning
-        assertThat(ys(vm.assignMsSeries().get(0))).containsOnly(0.0);
-        assertThat(ys(vm.assignMsSeries().get(1))).allSatisfy(y -> assertThat(y).isPositive());
-        assertThat(vm.trainLossSeries().get(0).getName()).isEqualTo("Vanilla");
-        assertThat(vm.trainLossSeries().get(1).getName()).isEqualTo("Immiscible");
+        assertThat(ys(vm.charts().assignMsSeries().get(0))).containsOnly(0.0);
+        assertThat(ys(vm.charts().assignMsSeries().get(1))).allSatisfy(y -> assertThat(y).isPositive());
+        assertThat(vm.charts().trainLossSeries().get(0).getName()).isEqualTo("Vanilla");
+        assertThat(vm.charts().trainLossSeries().get(1).getName()).isEqualTo("Immiscible");
         // both runs wrote their own run folder; the immiscible one reused the vanilla VAE
         assertThat(dir.resolve("runs/vanilla/metrics.csv")).isRegularFile();
         assertThat(dir.resolve("runs/immiscible/metrics.csv")).isRegularFile();
@@ -166,7 +167,7 @@ class TrainViewModelTest {
     void cancelStopsBothRunsAndEachKeepsACheckpoint() throws Exception {
         TrainViewModel vm = tinyVm(new InlineTaskRunner(), null, 20);
         vm.chooseDataset(dataset(12));
-        XYChart.Series<Number, Number> vanillaLoss = vm.trainLossSeries().get(0);
+        XYChart.Series<Number, Number> vanillaLoss = vm.charts().trainLossSeries().get(0);
         vanillaLoss.getData().addListener((ListChangeListener<XYChart.Data<Number, Number>>) c -> {
             if (vanillaLoss.getData().size() == 2) {
                 vm.cancel(); // on the training thread here: the inline runner hands over at once
@@ -177,7 +178,7 @@ class TrainViewModelTest {
         assertThat(vm.statusProperty().get()).startsWith("Cancelled");
         // the runs alternate one step at a time here: vanilla 1, immiscible 1, vanilla 2 (cancel)
         assertThat(xs(vanillaLoss)).containsExactly(1, 2);
-        assertThat(xs(vm.trainLossSeries().get(1))).containsExactly(1);
+        assertThat(xs(vm.charts().trainLossSeries().get(1))).containsExactly(1);
         assertThat(dir.resolve("runs/vanilla/checkpoint.bin")).isRegularFile();
         assertThat(dir.resolve("runs/immiscible/checkpoint.bin")).isRegularFile();
         assertThat(vm.canStart().get()).isTrue();
@@ -228,7 +229,7 @@ class TrainViewModelTest {
                 done.countDown();
             }
         });
-        XYChart.Series<Number, Number> vanillaLoss = vm.trainLossSeries().get(0);
+        XYChart.Series<Number, Number> vanillaLoss = vm.charts().trainLossSeries().get(0);
         vanillaLoss.getData().addListener((ListChangeListener<XYChart.Data<Number, Number>>) c -> {
             if (vanillaLoss.getData().size() == 2 && !vm.canResume().get()) {
                 vm.pause();
@@ -241,12 +242,12 @@ class TrainViewModelTest {
         // paused while the vanilla run finished step 2: the immiscible run halts before its step 2
         assertThat(vm.statusProperty().get()).isEqualTo("Immiscible paused after step 1.");
         assertThat(xs(vanillaLoss)).containsExactly(1, 2);
-        assertThat(xs(vm.trainLossSeries().get(1))).containsExactly(1);
+        assertThat(xs(vm.charts().trainLossSeries().get(1))).containsExactly(1);
         vm.resume();
         assertThat(done.await(120, TimeUnit.SECONDS)).isTrue();
         assertThat(vm.errorProperty().get()).isEmpty();
         assertThat(xs(vanillaLoss)).containsExactly(1, 2, 3, 4);
-        assertThat(xs(vm.trainLossSeries().get(1))).containsExactly(1, 2, 3, 4);
+        assertThat(xs(vm.charts().trainLossSeries().get(1))).containsExactly(1, 2, 3, 4);
         assertThat(states).containsSubsequence(State.TRAINING, State.PAUSED, State.TRAINING, State.IDLE);
         vm.dispose();
     }
@@ -282,9 +283,9 @@ class TrainViewModelTest {
         LiveModelTarget live = folder -> CompletableFuture.failedFuture(new java.io.IOException(folder + ": unet signature mismatch"));
         TrainViewModel vm = tinyVm(new InlineTaskRunner(), live, 1);
         vm.chooseDataset(dataset(12));
-        vm.assignmentProperty().set(TrainViewModel.AssignmentChoice.NONE);
+        vm.form().assignmentProperty().set(TrainForm.AssignmentChoice.NONE);
         vm.start();
-        assertThat(vm.trainLossSeries().get(1).getData()).as("assignment none trains only the vanilla run").isEmpty();
+        assertThat(vm.charts().trainLossSeries().get(1).getData()).as("assignment none trains only the vanilla run").isEmpty();
         vm.exportRunProperty().set(Run.VANILLA);
         vm.export();
         vm.useLive();
@@ -307,7 +308,7 @@ class TrainViewModelTest {
             public dev.streamcanvas.engine.train.Trainer newTrainer(dev.streamcanvas.engine.train.TrainConfig cfg,
                     dev.streamcanvas.engine.train.ImageFolder data, dev.streamcanvas.engine.train.TrainListener l)
                     throws java.io.IOException {
-                if (cfg.assignment() == dev.streamcanvas.engine.train.TrainConfig.Assignment.NONE) {
+                if (cfg.assignment() == dev.streamcanvas.engine.assign.NoiseAssignment.Mode.NONE) {
                     return engine.newTrainer(cfg, data, l);
                 }
                 return engine.newTrainer(cfg, data, new dev.streamcanvas.engine.train.TrainListener() {
@@ -324,15 +325,15 @@ class TrainViewModelTest {
             }
         };
         TrainViewModel vm = new TrainViewModel(new InlineTaskRunner(), diverging, null, dir.resolve("runs"));
-        vm.modelPresetProperty().set(vm.modelPresets().get(2));
-        vm.stepsProperty().set("3");
-        vm.vaeStepsProperty().set("2");
-        vm.batchProperty().set("4");
+        vm.form().modelPresetProperty().set(vm.form().modelPresets().get(2));
+        vm.form().stepsProperty().set("3");
+        vm.form().vaeStepsProperty().set("2");
+        vm.form().batchProperty().set("4");
         vm.chooseDataset(dataset(12));
         vm.start();
         assertThat(vm.errorProperty().get()).isEqualTo("The immiscible run diverged at step 2 (loss is NaN); try a lower learning rate.");
-        assertThat(xs(vm.trainLossSeries().get(1))).containsExactly(1);
-        assertThat(xs(vm.trainLossSeries().get(0))).containsExactly(1, 2, 3);
+        assertThat(xs(vm.charts().trainLossSeries().get(1))).containsExactly(1);
+        assertThat(xs(vm.charts().trainLossSeries().get(0))).containsExactly(1, 2, 3);
         vm.dispose();
     }
 
@@ -340,20 +341,20 @@ class TrainViewModelTest {
     void aBadFieldIsNamedAndNothingStarts() throws Exception {
         TrainViewModel vm = tinyVm(new InlineTaskRunner(), null, 2);
         vm.chooseDataset(dataset(6));
-        vm.stepsProperty().set("many");
+        vm.form().stepsProperty().set("many");
         vm.start();
         assertThat(vm.errorProperty().get()).contains("Steps").contains("'many'");
-        vm.stepsProperty().set("2");
-        vm.learningRateProperty().set("-1");
+        vm.form().stepsProperty().set("2");
+        vm.form().learningRateProperty().set("-1");
         vm.start();
         assertThat(vm.errorProperty().get()).contains("Learning rate");
-        vm.learningRateProperty().set("0.001");
-        vm.assignmentProperty().set(TrainViewModel.AssignmentChoice.KNN);
-        vm.knnKProperty().set("0");
+        vm.form().learningRateProperty().set("0.001");
+        vm.form().assignmentProperty().set(TrainForm.AssignmentChoice.KNN);
+        vm.form().knnKProperty().set("0");
         vm.start();
         assertThat(vm.errorProperty().get()).contains("k must be at least 1");
         assertThat(vm.stateProperty().get()).isEqualTo(State.IDLE);
-        assertThat(vm.trainLossSeries().get(0).getData()).isEmpty();
+        assertThat(vm.charts().trainLossSeries().get(0).getData()).isEmpty();
         assertThat(dir.resolve("runs")).doesNotExist();
     }
 
@@ -366,5 +367,69 @@ class TrainViewModelTest {
         assertThat(second.points()).isNotEqualTo(first.points());
         assertThat(second.points()).hasSize(2 * TrainViewModel.DEMO_POINTS);
         assertThat(second.immiscibleCost()).isLessThanOrEqualTo(second.vanillaCost());
+    }
+
+    @Test
+    void disposeWhileTrainingReleasesTheTrainersOnceTheRunHasStopped() throws Exception {
+        TrainBackend engine = TrainBackend.engine();
+        List<dev.streamcanvas.engine.train.Trainer> made = java.util.Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch training = new CountDownLatch(1);
+        TrainBackend recording = new TrainBackend() {
+            @Override
+            public dev.streamcanvas.engine.train.ImageFolder loadDataset(Path d, int size,
+                    dev.streamcanvas.engine.train.ImageFolder.LoadProgress p) throws java.io.IOException {
+                return engine.loadDataset(d, size, p);
+            }
+
+            @Override
+            public dev.streamcanvas.engine.train.Trainer newTrainer(dev.streamcanvas.engine.train.TrainConfig cfg,
+                    dev.streamcanvas.engine.train.ImageFolder data, dev.streamcanvas.engine.train.TrainListener l)
+                    throws java.io.IOException {
+                dev.streamcanvas.engine.train.Trainer t = engine.newTrainer(cfg, data,
+                        new dev.streamcanvas.engine.train.TrainListener() {
+                            @Override
+                            public void onStep(Stage stage, int step, int total, double loss, double ms, double sps) {
+                                l.onStep(stage, step, total, loss, ms, sps);
+                                if (stage == Stage.UNET) {
+                                    training.countDown();
+                                }
+                            }
+                        });
+                made.add(t);
+                return t;
+            }
+
+            @Override
+            public void export(dev.streamcanvas.engine.train.Trainer t, Path d) throws java.io.IOException {
+                engine.export(t, d);
+            }
+        };
+        TrainViewModel vm = new TrainViewModel(new ThreadTasks(), recording, null, dir.resolve("runs"));
+        vm.form().modelPresetProperty().set(vm.form().modelPresets().get(2));
+        vm.form().stepsProperty().set("500");
+        vm.form().vaeStepsProperty().set("2");
+        vm.form().batchProperty().set("4");
+        CountDownLatch loaded = new CountDownLatch(1);
+        CountDownLatch stopped = new CountDownLatch(1);
+        vm.stateProperty().addListener((o, a, st) -> {
+            if (a == State.LOADING && st == State.IDLE) {
+                loaded.countDown();
+            } else if (a != State.LOADING && st == State.IDLE) {
+                stopped.countDown();
+            }
+        });
+        vm.chooseDataset(dataset(12));
+        assertThat(loaded.await(60, TimeUnit.SECONDS)).isTrue();
+        vm.start();
+        assertThat(training.await(120, TimeUnit.SECONDS)).isTrue();
+
+        vm.dispose(); // the window closes while both runs train
+
+        assertThat(stopped.await(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(made).hasSize(2);
+        for (dev.streamcanvas.engine.train.Trainer t : made) {
+            assertThat(t.unet().params().all().values().iterator().next().isReleased())
+                    .as("the trainer's native memory is released").isTrue();
+        }
     }
 }

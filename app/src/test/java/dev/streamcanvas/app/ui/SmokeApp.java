@@ -95,7 +95,7 @@ public final class SmokeApp extends Application {
             // a deterministic stream (one step, no guidance, fixed noise): a still input gives a still output, so any
             // change after the strokes comes from the strokes, even on the untrained placeholder model
             onFx(() -> {
-                vm.generate().guidanceProperty().set(dev.streamcanvas.app.live.GuidanceMode.NONE);
+                vm.generate().guidanceProperty().set(dev.streamcanvas.engine.stream.GuidanceMode.NONE);
                 vm.generate().stepsProperty().set(1);
                 vm.generate().strengthProperty().set(STRENGTH);
                 vm.canvas().clear();

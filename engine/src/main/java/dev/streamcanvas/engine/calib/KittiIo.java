@@ -121,10 +121,12 @@ public final class KittiIo {
         if (m != null) {
             need(file, m, 12, "Tr_velo_to_cam");
             tr = Extrinsic.fromMatrix3x4(m);
+            requireRotation(file, "Tr_velo_to_cam", tr.r());
         } else if (kv.containsKey("R") && kv.containsKey("T")) {
             need(file, kv.get("R"), 9, "R");
             need(file, kv.get("T"), 3, "T");
             tr = new Extrinsic(kv.get("R"), kv.get("T"));
+            requireRotation(file, "R", tr.r());
         } else {
             throw new IOException(file + ": no LIDAR-to-camera transform (expected 'Tr_velo_to_cam:' with 12 numbers,"
                     + " or 'R:' 9 and 'T:' 3)");
@@ -132,6 +134,7 @@ public final class KittiIo {
         double[] rect = first(kv, "R0_rect", "R_rect_00");
         if (rect != null) {
             need(file, rect, 9, "R0_rect");
+            requireRotation(file, "R0_rect", rect);
             double[] rr = Extrinsic.multiply(rect, tr.r());
             double[] t = tr.t();
             double[] tt = new double[3];
@@ -144,6 +147,30 @@ public final class KittiIo {
             return new Calib(Intrinsics.fromP(p, w, h), tr);
         } catch (IllegalArgumentException e) {
             throw new IOException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** How far from orthonormal (and from det = +1) a rotation read from a file may be: files print 6-7 digits. */
+    static final double ROTATION_TOLERANCE = 1e-3;
+
+    /**
+     * Refuses a 3x3 block that is not a rotation: R^T R must be the identity and det R = +1, each within
+     * {@link #ROTATION_TOLERANCE} (a scaled, sheared or mirrored matrix would make the solver's axis-angle meaningless).
+     */
+    public static void requireRotation(Path file, String key, double[] r) throws IOException {
+        double worst = 0;
+        for (int i = 0; i < 3; i++) {
+            for (int j = 0; j < 3; j++) {
+                double dot = r[i] * r[j] + r[3 + i] * r[3 + j] + r[6 + i] * r[6 + j]; // (R^T R)_ij
+                worst = Math.max(worst, Math.abs(dot - (i == j ? 1 : 0)));
+            }
+        }
+        double det = r[0] * (r[4] * r[8] - r[5] * r[7]) - r[1] * (r[3] * r[8] - r[5] * r[6])
+                + r[2] * (r[3] * r[7] - r[4] * r[6]);
+        if (!(worst <= ROTATION_TOLERANCE) || !(Math.abs(det - 1) <= ROTATION_TOLERANCE)) {
+            throw new IOException(String.format(java.util.Locale.ROOT, "%s: the rotation part of '%s' is not a "
+                    + "rotation (R^T R differs from the identity by %.3g, det R = %.6g; expected orthonormal with "
+                    + "det +1 within %.0e)", file, key, worst, det, ROTATION_TOLERANCE));
         }
     }
 

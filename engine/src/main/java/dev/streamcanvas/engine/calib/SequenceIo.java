@@ -51,7 +51,8 @@ public final class SequenceIo {
         }
         List<CalibFrame> frames = new ArrayList<>();
         for (String name : names) {
-            frames.add(readFrame(dir, name));
+            CalibFrame f = readFrame(dir, name, frames.isEmpty() ? null : frames.get(0));
+            frames.add(f);
         }
         ClassMask m0 = frames.get(0).mask();
         KittiIo.Calib calib = KittiIo.readCalib(dir.resolve("calib.txt"), m0.width(), m0.height());
@@ -64,7 +65,9 @@ public final class SequenceIo {
             if (tr == null || tr.length != 12 || off == null || off.length != 1) {
                 throw new IOException(truthFile + ": expected 'Tr_velo_to_cam:' with 12 numbers and 'time_offset_ms:' with 1");
             }
-            truth = new GroundTruth(Extrinsic.fromMatrix3x4(tr), off[0]);
+            Extrinsic t = Extrinsic.fromMatrix3x4(tr);
+            KittiIo.requireRotation(truthFile, "Tr_velo_to_cam", t.r());
+            truth = new GroundTruth(t, off[0]);
         }
         try {
             return new CalibSequence(calib.camera(), calib.veloToCam(), frames, truth);
@@ -73,7 +76,8 @@ public final class SequenceIo {
         }
     }
 
-    private static CalibFrame readFrame(Path dir, String name) throws IOException {
+    /** Reads one frame; every mask must have the size of the first one ({@code first}, null for the first). */
+    private static CalibFrame readFrame(Path dir, String name, CalibFrame first) throws IOException {
         Path bin = dir.resolve("velodyne").resolve(name + ".bin");
         Path labelFile = dir.resolve("labels").resolve(name + ".label");
         Path maskFile = dir.resolve("mask_2").resolve(name + ".png");
@@ -83,6 +87,11 @@ public final class SequenceIo {
         Png.Image m = Png.read(maskFile);
         if (m.channels() != 1) {
             throw new IOException(maskFile + ": a class mask must be a greyscale or palette PNG, got RGB");
+        }
+        if (first != null && (m.width() != first.mask().width() || m.height() != first.mask().height())) {
+            throw new IOException(maskFile + ": mask is " + m.width() + "x" + m.height() + " but the first mask ("
+                    + first.name() + ".png) is " + first.mask().width() + "x" + first.mask().height()
+                    + "; every mask must have the camera image's size");
         }
         ClassMask mask = new ClassMask(m.width(), m.height(), m.samples());
         Npy.Array fa = Npy.read(flowFile);

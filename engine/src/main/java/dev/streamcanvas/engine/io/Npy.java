@@ -81,9 +81,17 @@ public final class Npy {
         }
     }
 
+    /** The most elements a file may hold (they are widened to doubles in memory: 2 GiB). */
+    public static final long MAX_ELEMENTS = 1L << 28;
+
     public static Array read(Path file) throws IOException {
         byte[] all;
         try {
+            long size = Files.size(file);
+            if (size > MAX_ELEMENTS * 8 + 65536) {
+                throw new NpyFormatException(file + ": the file is " + size + " bytes, more than the limit of "
+                        + MAX_ELEMENTS + " elements can need");
+            }
             all = Files.readAllBytes(file);
         } catch (java.nio.file.NoSuchFileException e) {
             throw new NpyFormatException(file + ": file not found");
@@ -127,13 +135,27 @@ public final class Npy {
         for (String part : s.group(1).split(",")) {
             String p = part.trim();
             if (!p.isEmpty()) {
-                dims.add(Long.parseLong(p));
+                long dim;
+                try {
+                    dim = Long.parseLong(p.endsWith("L") ? p.substring(0, p.length() - 1) : p);
+                } catch (NumberFormatException e) {
+                    throw new NpyFormatException(file + ": shape entry '" + p + "' is not an integer (header "
+                            + header.trim() + ")");
+                }
+                if (dim < 0) {
+                    throw new NpyFormatException(file + ": shape (" + s.group(1) + ") has a negative dimension");
+                }
+                dims.add(dim);
             }
         }
         long[] shape = dims.stream().mapToLong(Long::longValue).toArray();
         long n = 1;
         for (long dim : shape) {
-            n = Math.multiplyExact(n, dim);
+            if (dim != 0 && n > MAX_ELEMENTS / dim) { // also keeps the products below from overflowing
+                throw new NpyFormatException(file + ": shape " + Arrays.toString(shape) + " holds more than the limit"
+                        + " of " + MAX_ELEMENTS + " elements");
+            }
+            n *= dim;
         }
         int dataStart = offset + headerLen;
         long expected = n * dtype.size;

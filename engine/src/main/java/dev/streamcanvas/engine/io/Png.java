@@ -21,6 +21,9 @@ import java.util.zip.Inflater;
  */
 public final class Png {
     private static final byte[] SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+    /** The largest image this codec (and the app) decodes: 64 megapixels. */
+    public static final long MAX_PIXELS = 64L * 1024 * 1024;
+    private static final long MAX_DEFLATE_RATIO = 1032;
 
     private Png() {
     }
@@ -100,7 +103,8 @@ public final class Png {
         return out.toByteArray();
     }
 
-    private static void chunk(ByteArrayOutputStream out, String type, byte[] data) {
+    /** Appends one chunk: length, type, data, CRC-32 of type and data. */
+    static void chunk(ByteArrayOutputStream out, String type, byte[] data) {
         byte[] t = type.getBytes(StandardCharsets.US_ASCII);
         out.writeBytes(ByteBuffer.allocate(4).putInt(data.length).array());
         out.writeBytes(t);
@@ -240,6 +244,52 @@ public final class Png {
         return new Argb(r.width(), r.height(), argb);
     }
 
+    /**
+     * Refuses a declared size before anything is allocated for it (a small file can declare a huge image: a
+     * decompression bomb); the message names the size and the limit.
+     */
+    public static void checkDeclaredSize(long width, long height) {
+        if (width <= 0 || height <= 0) {
+            throw new IllegalArgumentException("bad image size " + width + "x" + height + " (width and height must be"
+                    + " positive)");
+        }
+        if (width * height > MAX_PIXELS) {
+            throw new IllegalArgumentException("the image declares " + width + "x" + height + " = " + width * height
+                    + " pixels, more than the limit of " + MAX_PIXELS + " (64 megapixels)");
+        }
+    }
+
+    /** Inflates exactly {@code n} bytes into {@code dst}, or fails saying how far the data went. */
+    private static int inflateFully(Inflater inf, byte[] dst, int n, long done, long total) throws DataFormatException {
+        int off = 0;
+        while (off < n) {
+            int k = inf.inflate(dst, off, n - off);
+            if (k == 0 && (inf.finished() || inf.needsInput() || inf.needsDictionary())) {
+                throw new IllegalArgumentException("image data is truncated (" + (done + off) + " of " + total
+                        + " bytes)");
+            }
+            off += k;
+        }
+        return n;
+    }
+
+    /** Reverses the PNG row filter {@code type} in place on {@code cur}, given the unfiltered previous row. */
+    private static void unfilter(int type, byte[] cur, byte[] prev, int bpp, boolean hasPrev) {
+        for (int i = 0; i < cur.length; i++) {
+            int a = i >= bpp ? cur[i - bpp] & 0xff : 0;
+            int b = hasPrev ? prev[i] & 0xff : 0;
+            int c = hasPrev && i >= bpp ? prev[i - bpp] & 0xff : 0;
+            int p = switch (type) {
+                case 0 -> 0;
+                case 1 -> a;
+                case 2 -> b;
+                case 3 -> (a + b) >>> 1;
+                default -> paeth(a, b, c);
+            };
+            cur[i] = (byte) ((cur[i] & 0xff) + p);
+        }
+    }
+
     private static Raw decodeRaw(byte[] all) {
         if (all.length < 8 || !java.util.Arrays.equals(java.util.Arrays.copyOf(all, 8), SIGNATURE)) {
             throw new IllegalArgumentException("not a PNG file (bad signature)");
@@ -291,9 +341,7 @@ public final class Png {
                     if (interlace != 0) {
                         throw new IllegalArgumentException("interlaced PNGs are not supported");
                     }
-                    if (width <= 0 || height <= 0 || (long) width * height > 100_000_000L) {
-                        throw new IllegalArgumentException("bad image size " + width + "x" + height);
-                    }
+                    checkDeclaredSize(width, height);
                 }
                 case "PLTE" -> palette = data;
                 case "tRNS" -> trns = data;
@@ -320,43 +368,45 @@ public final class Png {
         };
         int bpp = channels * depth / 8;
         int stride = width * bpp;
-        byte[] raw = new byte[(stride + 1) * height];
+        long rawBytes = (stride + 1L) * height;
+        if (rawBytes > (long) idat.size() * MAX_DEFLATE_RATIO + 1024) {
+            // deflate cannot expand more than about 1032:1, so the data cannot hold the declared image
+            throw new IllegalArgumentException("image data is truncated: " + width + "x" + height + " needs "
+                    + rawBytes + " bytes after decompression, but " + idat.size() + " compressed bytes cannot hold them");
+        }
+        // rows are inflated and unfiltered one at a time: only the 8-bit result is held in full
+        int outStride = width * channels;
+        byte[] px = new byte[outStride * height];
+        byte[] prev = new byte[stride];
+        byte[] cur = new byte[stride];
+        byte[] filter = new byte[1];
         Inflater inflater = new Inflater();
         try {
             inflater.setInput(idat.toByteArray());
-            int off = 0;
-            while (off < raw.length) {
-                int n = inflater.inflate(raw, off, raw.length - off);
-                if (n == 0 && (inflater.finished() || inflater.needsInput() || inflater.needsDictionary())) {
-                    break;
+            long done = 0;
+            for (int y = 0; y < height; y++) {
+                done += inflateFully(inflater, filter, 1, done, rawBytes);
+                done += inflateFully(inflater, cur, stride, done, rawBytes);
+                int type = filter[0] & 0xff;
+                if (type > 4) {
+                    throw new IllegalArgumentException("bad row filter " + type + " in row " + y);
                 }
-                off += n;
-            }
-            if (off < raw.length) {
-                throw new IllegalArgumentException("image data is truncated (" + off + " of " + raw.length + " bytes)");
+                unfilter(type, cur, prev, bpp, y > 0);
+                if (depth == 16) { // keep the high (first, big-endian) byte of each sample
+                    for (int i = 0; i < outStride; i++) {
+                        px[y * outStride + i] = cur[2 * i];
+                    }
+                } else {
+                    System.arraycopy(cur, 0, px, y * outStride, stride);
+                }
+                byte[] t = prev;
+                prev = cur;
+                cur = t;
             }
         } catch (DataFormatException e) {
             throw new IllegalArgumentException("corrupt image data: " + e.getMessage(), e);
         } finally {
             inflater.end();
-        }
-        byte[] px = new byte[stride * height];
-        for (int y = 0; y < height; y++) {
-            int type = raw[y * (stride + 1)] & 0xff;
-            if (type > 4) {
-                throw new IllegalArgumentException("bad row filter " + type + " in row " + y);
-            }
-            for (int i = 0; i < stride; i++) {
-                int x = raw[y * (stride + 1) + 1 + i] & 0xff;
-                px[y * stride + i] = (byte) (x + predict(type, px, stride, bpp, y, i));
-            }
-        }
-        if (depth == 16) { // keep the high (first, big-endian) byte of each sample
-            byte[] eight = new byte[px.length / 2];
-            for (int i = 0; i < eight.length; i++) {
-                eight[i] = px[2 * i];
-            }
-            px = eight;
         }
         return new Raw(width, height, colorType, channels, px, palette, trns);
     }

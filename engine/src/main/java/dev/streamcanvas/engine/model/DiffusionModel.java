@@ -19,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +40,7 @@ public final class DiffusionModel implements StreamModel {
     private final TextEncoder textEncoder;
     private final Unet unet;
     private final VaeCodec codec;
-    private final RunClock clock;
+    private final GraphRunner clock;
     private final int fixedWidth;
     private final int fixedHeight;
     private final boolean singleStep;
@@ -49,7 +48,7 @@ public final class DiffusionModel implements StreamModel {
     private boolean closed;
 
     private DiffusionModel(Path dir, NoiseSchedule schedule, TextEncoder textEncoder, Unet unet, VaeCodec codec,
-            RunClock clock, boolean singleStep, String status) {
+            GraphRunner clock, boolean singleStep, String status) {
         this.dir = dir;
         this.schedule = schedule;
         this.textEncoder = textEncoder;
@@ -107,20 +106,11 @@ public final class DiffusionModel implements StreamModel {
             require(root, "vae_encoder/model.onnx", "the VAE encoder: sample [batch, 3, H, W] -> latent_sample");
             require(root, "vae_decoder/model.onnx", "the VAE decoder: latent_sample -> sample [batch, 3, H, W]");
         }
-        NoiseSchedule schedule = NoiseSchedule.STABLE_DIFFUSION;
-        boolean singleStep = false;
-        Path schedCfg = root.resolve("scheduler/scheduler_config.json");
-        if (Files.isRegularFile(schedCfg)) {
-            try {
-                schedule = NoiseSchedule.fromConfig(schedCfg);
-                String cls = new ObjectMapper().readTree(schedCfg.toFile()).path("_class_name").asText("");
-                singleStep = cls.toLowerCase(Locale.ROOT).contains("euler"); // SD-Turbo ships an Euler scheduler
-            } catch (IOException e) {
-                throw new ModelLoadException(e.getMessage(), e);
-            }
-        }
+        ModelFolder.Scheduler scheduler = ModelFolder.scheduler(root); // the same reader as inspect's check
+        NoiseSchedule schedule = scheduler.schedule();
+        boolean singleStep = scheduler.singleStep();
 
-        RunClock clock = new RunClock();
+        GraphRunner clock = new GraphRunner();
         List<AutoCloseable> opened = new ArrayList<>();
         try {
             OnnxGraph textGraph = OnnxGraph.load(root.resolve("text_encoder/model.onnx"), device);
@@ -248,7 +238,6 @@ public final class DiffusionModel implements StreamModel {
     }
 
     /** The StreamV2V feature bank of the UNet, or null when loaded without one (or the UNet cannot take one). */
-    @Override
     public FeatureBank featureBank() {
         return unet.featureBank();
     }
@@ -339,15 +328,6 @@ public final class DiffusionModel implements StreamModel {
         return codec;
     }
 
-    /** The image width the VAE graphs are fixed to, or -1 when any size works. */
-    public int fixedWidth() {
-        return fixedWidth;
-    }
-
-    public int fixedHeight() {
-        return fixedHeight;
-    }
-
     @Override
     public int[] fixedSize() {
         return fixedWidth > 0 && fixedHeight > 0 ? new int[] {fixedWidth, fixedHeight} : null;
@@ -359,7 +339,7 @@ public final class DiffusionModel implements StreamModel {
     }
 
     /** The runner of this model's graphs (its time counter and the benchmark's fresh-tensor switch). */
-    public RunClock runner() {
+    public GraphRunner runner() {
         return clock;
     }
 

@@ -1,5 +1,7 @@
 package dev.streamcanvas.engine.model;
 
+import dev.streamcanvas.engine.onnx.ElementType;
+import dev.streamcanvas.engine.onnx.TensorInfo;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;

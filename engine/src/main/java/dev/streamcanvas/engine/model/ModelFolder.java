@@ -2,9 +2,15 @@ package dev.streamcanvas.engine.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.streamcanvas.engine.onnx.ElementType;
+import dev.streamcanvas.engine.onnx.EmbeddingTables;
 import dev.streamcanvas.engine.onnx.OnnxFormatException;
 import dev.streamcanvas.engine.onnx.OnnxModelFile;
 import dev.streamcanvas.engine.onnx.OnnxSummary;
+import dev.streamcanvas.engine.onnx.TensorInfo;
+import dev.streamcanvas.engine.onnx.proto.OnnxProtos.ModelProto;
+import dev.streamcanvas.engine.schedule.NoiseSchedule;
+import dev.streamcanvas.engine.text.ClipTokenizer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,8 +18,10 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -95,7 +103,7 @@ public final class ModelFolder {
             problems.add(root + ": not a folder (expected a diffusers/optimum ONNX model folder)");
             return new Report(root, Map.of(), List.copyOf(problems), Optional.empty());
         }
-        requireFile(root, "model_index.json", problems);
+        // model_index.json is diffusers' bookkeeping: nothing here reads it, so its absence is no problem
         requireFile(root, "tokenizer/vocab.json", problems);
         requireFile(root, "tokenizer/merges.txt", problems);
         if (!Files.isRegularFile(root.resolve("tokenizer/special_tokens_map.json"))
@@ -103,6 +111,15 @@ public final class ModelFolder {
             problems.add(root.resolve("tokenizer") + ": missing special_tokens_map.json or tokenizer_config.json");
         }
         requireFile(root, "scheduler/scheduler_config.json", problems);
+        // the same readers the loader uses, so inspect and render agree on every support file
+        if (Files.isRegularFile(root.resolve("scheduler/scheduler_config.json"))) {
+            try {
+                scheduler(root);
+            } catch (ModelLoadException e) {
+                problems.add(e.getMessage());
+            }
+        }
+        OptionalLong tokenRows = OptionalLong.empty();
         for (String name : GRAPHS) {
             Path file = root.resolve(name).resolve("model.onnx");
             if (!Files.isRegularFile(file)) {
@@ -110,11 +127,30 @@ public final class ModelFolder {
                 continue;
             }
             try {
-                components.put(name, new Component(name, file, OnnxSummary.of(OnnxModelFile.read(file))));
+                ModelProto model = OnnxModelFile.read(file);
+                if (name.equals("text_encoder")) {
+                    tokenRows = EmbeddingTables.rows(model, "input_ids");
+                }
+                components.put(name, new Component(name, file, OnnxSummary.of(model)));
             } catch (OnnxFormatException e) {
                 problems.add(e.getMessage());
             } catch (IllegalArgumentException e) {
                 problems.add(file + ": " + e.getMessage());
+            }
+        }
+        if (Files.isRegularFile(root.resolve("tokenizer/vocab.json"))
+                && Files.isRegularFile(root.resolve("tokenizer/merges.txt"))) {
+            try {
+                ClipTokenizer tokenizer = ClipTokenizer.load(root.resolve("tokenizer"), -1);
+                Map.Entry<String, Integer> top = tokenizer.largestId();
+                if (tokenRows.isPresent() && top != null && top.getValue() >= tokenRows.getAsLong()) {
+                    problems.add(root.resolve("tokenizer/vocab.json") + ": token '" + top.getKey() + "' has id "
+                            + top.getValue() + " but the text encoder's embedding table has " + tokenRows.getAsLong()
+                            + " rows (ids 0.." + (tokenRows.getAsLong() - 1) + ", "
+                            + root.resolve("text_encoder/model.onnx") + ")");
+                }
+            } catch (IOException | IllegalArgumentException e) {
+                problems.add(e.getMessage());
             }
         }
         Contract contract = null;
@@ -123,6 +159,32 @@ public final class ModelFolder {
         }
         return new Report(root, Collections.unmodifiableMap(components), List.copyOf(problems),
                 Optional.ofNullable(contract));
+    }
+
+    /**
+     * The noise schedule of a folder and whether its scheduler is single-step (SD-Turbo ships an Euler scheduler);
+     * Stable Diffusion's schedule when there is no {@code scheduler/scheduler_config.json}. The loader and
+     * {@link #check} both read the config through this method.
+     *
+     * @param schedule the schedule
+     * @param singleStep true for an Euler scheduler (direct x0 step)
+     */
+    public record Scheduler(NoiseSchedule schedule, boolean singleStep) {
+    }
+
+    /** Reads {@code scheduler/scheduler_config.json}; the message of a failure names the file and the field. */
+    public static Scheduler scheduler(Path root) throws ModelLoadException {
+        Path cfg = root.resolve("scheduler/scheduler_config.json");
+        if (!Files.isRegularFile(cfg)) {
+            return new Scheduler(NoiseSchedule.STABLE_DIFFUSION, false);
+        }
+        try {
+            NoiseSchedule schedule = NoiseSchedule.fromConfig(cfg);
+            String cls = new ObjectMapper().readTree(cfg.toFile()).path("_class_name").asText("");
+            return new Scheduler(schedule, cls.toLowerCase(Locale.ROOT).contains("euler"));
+        } catch (IOException e) {
+            throw new ModelLoadException(e.getMessage(), e);
+        }
     }
 
     /** Like {@link #check} but throws one {@link ModelLoadException} listing every problem. */

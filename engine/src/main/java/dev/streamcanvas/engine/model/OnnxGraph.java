@@ -6,8 +6,11 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.ValueInfo;
+import dev.streamcanvas.engine.onnx.ElementType;
 import dev.streamcanvas.engine.onnx.OnnxFormatException;
+import dev.streamcanvas.engine.onnx.EmbeddingTables;
 import dev.streamcanvas.engine.onnx.OnnxModelFile;
+import dev.streamcanvas.engine.onnx.TensorInfo;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -45,6 +48,7 @@ public final class OnnxGraph implements AutoCloseable {
 
     private final Path file;
     private final OrtEnvironment environment;
+    private java.util.OptionalLong tokenRows = java.util.OptionalLong.empty();
     private final OrtSession session;
     private final OrtSession.SessionOptions options;
     private final List<TensorInfo> inputs;
@@ -79,15 +83,43 @@ public final class OnnxGraph implements AutoCloseable {
      * (0 = ORT's default, one per core); benchmarks on shared machines pin it.
      */
     public static OnnxGraph load(Path onnxFile, Device device, int intraOpThreads) throws ModelLoadException {
+        return load(onnxFile, device, intraOpThreads, f -> { });
+    }
+
+    /**
+     * The file is read once: ONNX Runtime gets the very bytes the safety check passed, so the file cannot be
+     * swapped between check and load. (A model with external data is handed over by path: ORT resolves the data
+     * files itself, which the check confined to the model's folder.) {@code afterCheck} runs between check and
+     * session creation (tests swap the file there).
+     */
+    static OnnxGraph load(Path onnxFile, Device device, int intraOpThreads, java.util.function.Consumer<Path> afterCheck)
+            throws ModelLoadException {
         if (intraOpThreads < 0) {
             throw new IllegalArgumentException("intraOpThreads must be >= 0, got " + intraOpThreads);
         }
         Path file = onnxFile.toAbsolutePath().normalize();
+        byte[] checked;
+        java.util.OptionalLong idRows;
         try {
-            OnnxModelFile.read(file);
+            if (!java.nio.file.Files.isRegularFile(file)) {
+                OnnxModelFile.read(file); // its "no such model file" message
+            }
+            long size = java.nio.file.Files.size(file);
+            if (size > Integer.MAX_VALUE - 16) { // protobuf's own limit; such a file cannot parse either
+                idRows = EmbeddingTables.rows(OnnxModelFile.read(file), "input_ids");
+                checked = null;
+            } else {
+                byte[] bytes = java.nio.file.Files.readAllBytes(file);
+                dev.streamcanvas.engine.onnx.proto.OnnxProtos.ModelProto m = OnnxModelFile.read(bytes, file);
+                idRows = EmbeddingTables.rows(m, "input_ids");
+                checked = OnnxModelFile.hasExternalData(m) ? null : bytes;
+            }
         } catch (OnnxFormatException e) {
             throw new ModelLoadException(e.getMessage(), e);
+        } catch (java.io.IOException e) {
+            throw new ModelLoadException(file + ": cannot read the file: " + e.getMessage(), e);
         }
+        afterCheck.accept(file);
         OrtEnvironment env = sharedEnvironment();
         String fallback = "";
         Device active = Device.CPU;
@@ -99,7 +131,9 @@ public final class OnnxGraph implements AutoCloseable {
                         + " (available: " + available + "); running on CPU. To use the GPU, " + GPU_HINT + ".";
             } else {
                 try {
-                    OnnxGraph g = create(file, env, device, intraOpThreads, new RuntimeStatus(device, device, ""));
+                    OnnxGraph g = create(file, checked, env, device, intraOpThreads,
+                            new RuntimeStatus(device, device, ""));
+                    g.tokenRows = idRows;
                     LOG.info("{}: running on {}", file, device);
                     return g;
                 } catch (OrtException e) {
@@ -110,7 +144,9 @@ public final class OnnxGraph implements AutoCloseable {
             LOG.warn("{}: {}", file.getFileName(), fallback);
         }
         try {
-            return create(file, env, active, intraOpThreads, new RuntimeStatus(device, active, fallback));
+            OnnxGraph g = create(file, checked, env, active, intraOpThreads, new RuntimeStatus(device, active, fallback));
+            g.tokenRows = idRows;
+            return g;
         } catch (OrtException e) {
             throw new ModelLoadException(file + ": ONNX Runtime cannot load the model: " + firstLine(e.getMessage()), e);
         }
@@ -136,7 +172,8 @@ public final class OnnxGraph implements AutoCloseable {
         return OrtEnvironment.getEnvironment();
     }
 
-    private static OnnxGraph create(Path file, OrtEnvironment env, Device device, int intraOpThreads,
+    /** @param bytes the checked model, or null to let ORT open {@code file} (a model with external data) */
+    private static OnnxGraph create(Path file, byte[] bytes, OrtEnvironment env, Device device, int intraOpThreads,
             RuntimeStatus status) throws OrtException, ModelLoadException {
         OrtSession.SessionOptions opts = new OrtSession.SessionOptions();
         OrtSession session = null;
@@ -151,7 +188,7 @@ public final class OnnxGraph implements AutoCloseable {
             } else if (device == Device.CUDA) {
                 opts.addCUDA(0);
             }
-            session = env.createSession(file.toString(), opts);
+            session = bytes != null ? env.createSession(bytes, opts) : env.createSession(file.toString(), opts);
             return new OnnxGraph(file, env, session, opts, status);
         } catch (OrtException | ModelLoadException | RuntimeException e) {
             if (session != null) {
@@ -210,6 +247,14 @@ public final class OnnxGraph implements AutoCloseable {
     }
 
     /** Graph inputs in declaration order (initializers excluded). */
+    /**
+     * Rows of the embedding table the graph's {@code input_ids} index (a text encoder's vocabulary size), when the
+     * graph has such a lookup on an initializer; empty otherwise.
+     */
+    public java.util.OptionalLong tokenEmbeddingRows() {
+        return tokenRows;
+    }
+
     public List<TensorInfo> inputs() {
         return inputs;
     }

@@ -2,6 +2,7 @@ package dev.streamcanvas.engine.model;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
+import dev.streamcanvas.engine.onnx.TensorInfo;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -12,14 +13,14 @@ import java.util.Map;
  */
 final class SlotPairRunner implements AutoCloseable {
     private final OnnxGraph graph;
-    private final RunClock clock;
+    private final GraphRunner clock;
     private final TensorInfo in;
     private final TensorInfo out;
     private final Map<Integer, TensorSlot[]> slots = new HashMap<>();
     private final Map<String, OnnxTensor> feeds = new HashMap<>();
     private final Map<String, OnnxTensor> pinned = new HashMap<>();
 
-    SlotPairRunner(OnnxGraph graph, RunClock clock, TensorInfo in, TensorInfo out) {
+    SlotPairRunner(OnnxGraph graph, GraphRunner clock, TensorInfo in, TensorInfo out) {
         this.graph = graph;
         this.clock = clock;
         this.in = in;

@@ -5,6 +5,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import dev.streamcanvas.engine.io.Half;
+import dev.streamcanvas.engine.onnx.ElementType;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
@@ -65,10 +66,6 @@ final class TensorSlot implements AutoCloseable {
         tensor = OnnxTensor.createTensor(env, buffer, dims, jt);
         floats = type == ElementType.FLOAT32 ? buffer.asFloatBuffer() : null;
         shape = dims.clone();
-        return tensor;
-    }
-
-    OnnxTensor tensor() {
         return tensor;
     }
 

@@ -3,6 +3,8 @@ package dev.streamcanvas.engine.model;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.streamcanvas.engine.onnx.ElementType;
+import dev.streamcanvas.engine.onnx.TensorInfo;
 import dev.streamcanvas.engine.stream.PromptEncoder;
 import dev.streamcanvas.engine.text.ClipTokenizer;
 import java.util.EnumSet;
@@ -21,7 +23,7 @@ public final class TextEncoder implements PromptEncoder, AutoCloseable {
 
     private final OnnxGraph graph;
     private final ClipTokenizer tokenizer;
-    private final RunClock clock;
+    private final GraphRunner clock;
     private final TensorInfo ids;
     private final TensorInfo hidden;
     private final TensorSlot idSlot;
@@ -33,7 +35,7 @@ public final class TextEncoder implements PromptEncoder, AutoCloseable {
      * @param tokenizer must produce the graph's sequence length when it is fixed
      * @throws ModelLoadException naming the file and the expected versus found signature
      */
-    public TextEncoder(OnnxGraph graph, ClipTokenizer tokenizer, RunClock clock) throws ModelLoadException {
+    public TextEncoder(OnnxGraph graph, ClipTokenizer tokenizer, GraphRunner clock) throws ModelLoadException {
         this.graph = graph;
         this.tokenizer = tokenizer;
         this.clock = clock;
@@ -46,6 +48,7 @@ public final class TextEncoder implements PromptEncoder, AutoCloseable {
                     + " tokens but the tokenizer makes " + tokenizer.maxLength()
                     + " (tokenizer_config.json model_max_length)");
         }
+        checkVocabulary(graph, tokenizer);
         length = tokenizer.maxLength();
         width = (int) hidden.dim(2);
         idSlot = new TensorSlot(graph.environment(), ids.type());
@@ -73,6 +76,18 @@ public final class TextEncoder implements PromptEncoder, AutoCloseable {
     }
 
     /** Whether the last encoded prompt was cut to the model length. */
+    /** Every token id must index a row of the graph's embedding table (when the graph has one we can see). */
+    static void checkVocabulary(OnnxGraph graph, ClipTokenizer tokenizer) throws ModelLoadException {
+        java.util.OptionalLong rows = graph.tokenEmbeddingRows();
+        java.util.Map.Entry<String, Integer> top = tokenizer.largestId();
+        if (rows.isPresent() && top != null && top.getValue() >= rows.getAsLong()) {
+            throw new ModelLoadException(graph.file().getParent().resolveSibling("tokenizer").resolve("vocab.json")
+                    + ": token '" + top.getKey() + "' has id " + top.getValue() + " but the text encoder's embedding "
+                    + "table has " + rows.getAsLong() + " rows (ids 0.." + (rows.getAsLong() - 1) + ", "
+                    + graph.file() + ")");
+        }
+    }
+
     public boolean lastTruncated() {
         return lastTruncated;
     }

@@ -90,7 +90,7 @@ public final class TinyVae {
     }
 
     /** Loads both graphs of a card as a codec (closing what was opened when the second fails). */
-    public static VaeCodec load(Card card, Device device, RunClock clock) throws ModelLoadException {
+    public static VaeCodec load(Card card, Device device, GraphRunner clock) throws ModelLoadException {
         VaeEncoder enc = null;
         try {
             OnnxGraph eg = open(card.encoder(), device);

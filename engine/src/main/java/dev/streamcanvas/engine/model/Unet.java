@@ -2,27 +2,34 @@ package dev.streamcanvas.engine.model;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
+import dev.streamcanvas.engine.onnx.ElementType;
+import dev.streamcanvas.engine.onnx.TensorInfo;
+import dev.streamcanvas.engine.stream.Conditioning;
 import dev.streamcanvas.engine.stream.Denoiser;
+import dev.streamcanvas.engine.v2v.BankSettings;
 import dev.streamcanvas.engine.v2v.FeatureBank;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The UNet graph: {@code sample [B,4,h,w]}, {@code timestep} (int64/float/float16, [B] or scalar),
  * {@code encoder_hidden_states [B,L,D]}, optional {@code timestep_cond [B,Cc]} -> {@code out_sample [B,4,h,w]}.
  * Adapts to the element types the graph declares; fp16 graphs are fed FLOAT16 tensors. Inputs and the output
- * live in reused direct buffers (the output is pre-allocated and pinned), and the timestep, text and
- * timestep_cond tensors are refilled only when their content changes. A scalar-timestep graph runs one call per
- * run of equal timesteps. Not thread-safe; the engine thread owns it.
+ * live in reused direct buffers (the output is pre-allocated and pinned); the timestep and text tensors are
+ * refilled only after {@link #condition} handed over a new conditioning, the timestep_cond tensor only when the
+ * guidance scale changes. A scalar-timestep graph runs one call per run of equal timesteps. Not thread-safe; the
+ * engine thread owns it.
  */
 public final class Unet implements Denoiser, AutoCloseable {
     static final String ROLE = "unet";
     private static final String SAMPLE = "sample [batch, 4, h, w] float32|float16";
 
     private final OnnxGraph graph;
-    private final RunClock clock;
+    private final GraphRunner clock;
     private final TensorInfo sample;
     private final TensorInfo timestep;
     private final TensorInfo text;
@@ -35,6 +42,11 @@ public final class Unet implements Denoiser, AutoCloseable {
     private final Map<Integer, Slots> slotsByBatch = new HashMap<>();
     private final FeatureBank bank; // StreamV2V feature bank of an edited graph; null for a plain UNet
     private float guidanceScale = 8f;
+    private int[] timesteps = new int[0]; // [rows] of the current conditioning
+    private float[] embeddings = new float[0]; // [rows, L, D] of the current conditioning
+    private int seqLen; // L of the current conditioning
+    private int embWidth; // D of the current conditioning
+    private long conditioning; // incremented by every condition() call
 
     /** The tensors of one batch size. */
     private final class Slots implements AutoCloseable {
@@ -45,10 +57,8 @@ public final class Unet implements Denoiser, AutoCloseable {
         final TensorSlot outSlot = new TensorSlot(graph.environment(), out.type());
         final Map<String, OnnxTensor> feeds = new HashMap<>();
         final Map<String, OnnxTensor> pinned = new HashMap<>();
-        int[] timestepsFor; // identity of the array last copied, with its offset
-        int timestepsOffset = -1;
-        float[] textFor;
-        int textOffset = -1;
+        long conditionedAs = -1; // the conditioning (and row offset) last copied into the tensors
+        int conditionedOffset = -1;
         float condFor = Float.NaN;
         int h = -1;
         int w = -1;
@@ -68,7 +78,7 @@ public final class Unet implements Denoiser, AutoCloseable {
     /**
      * @throws ModelLoadException naming the file and the expected versus found signature
      */
-    public Unet(OnnxGraph graph, RunClock clock) throws ModelLoadException {
+    public Unet(OnnxGraph graph, GraphRunner clock) throws ModelLoadException {
         this(graph, clock, null);
     }
 
@@ -78,12 +88,12 @@ public final class Unet implements Denoiser, AutoCloseable {
      *
      * @param bank null for a plain UNet
      */
-    public Unet(OnnxGraph graph, RunClock clock, FeatureBank bank) throws ModelLoadException {
+    public Unet(OnnxGraph graph, GraphRunner clock, FeatureBank bank) throws ModelLoadException {
         this.graph = graph;
         this.clock = clock;
         this.bank = bank;
-        java.util.Set<String> bankInputs = bank == null ? java.util.Set.of()
-                : new java.util.HashSet<>(bank.layout().inputNames());
+        Set<String> bankInputs = bank == null ? Set.of()
+                : new HashSet<>(bank.layout().inputNames());
         sample = GraphCheck.input(graph, ROLE, "sample", SAMPLE, GraphCheck.FLOATS, 4);
         timestep = GraphCheck.input(graph, ROLE, "timestep", "timestep [batch] or [] int64|float32|float16",
                 EnumSet.of(ElementType.INT64, ElementType.INT32, ElementType.FLOAT32, ElementType.FLOAT16), 0, 1);
@@ -106,6 +116,8 @@ public final class Unet implements Denoiser, AutoCloseable {
             }
         }
         channels = sample.dim(1) > 0 ? (int) sample.dim(1) : 4;
+        GraphCheck.dim(graph, ROLE, out, 1, channels, "out_sample [batch, " + channels + ", h, w] (as many channels"
+                + " as its sample input)");
         textLength = (int) text.dim(1);
         textWidth = (int) text.dim(2);
         scalarTimestep = timestep.rank() == 0;
@@ -146,10 +158,36 @@ public final class Unet implements Denoiser, AutoCloseable {
     }
 
     @Override
-    public void predict(float[] latents, int[] timesteps, float[] embeddings, int batch, int h, int w, float[] result) {
-        int e = channels * h * w;
-        int ld = embeddings.length / Math.max(1, timesteps.length);
+    public void condition(Conditioning c) {
+        if ((textLength > 0 && c.sequenceLength() != textLength) || (textWidth > 0 && c.width() != textWidth)) {
+            throw new IllegalArgumentException(graph.file() + ": unet input " + text.signature()
+                    + " does not take embeddings of L=" + c.sequenceLength() + ", D=" + c.width());
+        }
+        timesteps = c.timesteps();
+        embeddings = c.embeddings();
+        seqLen = c.sequenceLength();
+        embWidth = c.width();
+        conditioning++;
+    }
+
+    @Override
+    public void temporal(BankSettings settings, long seed, boolean reset) {
         if (bank != null) {
+            bank.configure(settings, seed, reset);
+        }
+    }
+
+    @Override
+    public void predict(float[] latents, int batch, int h, int w, float[] result) {
+        if (batch > timesteps.length) {
+            throw new IllegalStateException("unet: predict of " + batch + " rows, but the conditioning has "
+                    + timesteps.length + " (call condition() first)");
+        }
+        int e = channels * h * w;
+        int ld = seqLen * embWidth;
+        if (bank != null) {
+            // the bank keeps one set of banks per conditioning layout (the timesteps of the rows called), so the
+            // per-slot calls of sequential mode never share one and a prompt change keeps it
             bank.beginCall(timesteps, batch, h, w);
         }
         int start = 0;
@@ -161,7 +199,7 @@ public final class Unet implements Denoiser, AutoCloseable {
                     end++;
                 }
             }
-            run(latents, timesteps, embeddings, start, end - start, h, w, e, ld, result);
+            run(latents, start, end - start, h, w, e, ld, result);
             start = end;
         }
         if (bank != null) {
@@ -169,8 +207,7 @@ public final class Unet implements Denoiser, AutoCloseable {
         }
     }
 
-    private void run(float[] latents, int[] timesteps, float[] embeddings, int start, int rows, int h, int w, int e,
-            int ld, float[] result) {
+    private void run(float[] latents, int start, int rows, int h, int w, int e, int ld, float[] result) {
         try {
             Slots s = slotsByBatch.get(rows);
             if (s == null) {
@@ -184,18 +221,13 @@ public final class Unet implements Denoiser, AutoCloseable {
                 s.w = w;
             }
             s.sampleSlot.putFloats(latents, start * e, rows * e);
-            if (s.timestepsFor != timesteps || s.timestepsOffset != start) {
+            if (s.conditionedAs != conditioning || s.conditionedOffset != start) {
                 s.feeds.put(timestep.name(), scalarTimestep ? s.timestepSlot.ensure() : s.timestepSlot.ensure(rows));
                 s.timestepSlot.putInts(timesteps, start, scalarTimestep ? 1 : rows);
-                s.timestepsFor = timesteps;
-                s.timestepsOffset = start;
-            }
-            if (s.textFor != embeddings || s.textOffset != start) {
-                int l = ld / Math.max(1, textWidthOr(ld));
-                s.feeds.put(text.name(), s.textSlot.ensure(rows, l, ld / l));
+                s.feeds.put(text.name(), s.textSlot.ensure(rows, seqLen, embWidth));
                 s.textSlot.putFloats(embeddings, start * ld, rows * ld);
-                s.textFor = embeddings;
-                s.textOffset = start;
+                s.conditionedAs = conditioning;
+                s.conditionedOffset = start;
             }
             if (cond != null && Float.compare(s.condFor, guidanceScale) != 0) {
                 int cc = (int) cond.dim(1);
@@ -215,13 +247,6 @@ public final class Unet implements Denoiser, AutoCloseable {
             throw new IllegalStateException(graph.file() + ": unet run failed for batch " + rows + " at "
                     + h + "x" + w + " latents: " + ex.getMessage(), ex);
         }
-    }
-
-    private int textWidthOr(int ld) {
-        if (textWidth > 0) {
-            return textWidth;
-        }
-        return textLength > 0 ? ld / textLength : ld;
     }
 
     /**

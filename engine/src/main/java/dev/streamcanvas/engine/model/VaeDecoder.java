@@ -1,6 +1,7 @@
 package dev.streamcanvas.engine.model;
 
 import ai.onnxruntime.OrtException;
+import dev.streamcanvas.engine.onnx.TensorInfo;
 import java.util.List;
 
 /**
@@ -15,7 +16,7 @@ public final class VaeDecoder implements AutoCloseable {
     private final TensorInfo out;
     private final SlotPairRunner runner;
 
-    public VaeDecoder(OnnxGraph graph, RunClock clock) throws ModelLoadException {
+    public VaeDecoder(OnnxGraph graph, GraphRunner clock) throws ModelLoadException {
         this.graph = graph;
         TensorInfo first = graph.inputs().size() == 1 ? graph.inputs().get(0) : null;
         if (graph.input("latent_sample").isEmpty() && first != null) {

@@ -1,6 +1,7 @@
 package dev.streamcanvas.engine.model;
 
 import ai.onnxruntime.OrtException;
+import dev.streamcanvas.engine.onnx.TensorInfo;
 import java.util.List;
 
 /**
@@ -18,7 +19,7 @@ public final class VaeEncoder implements AutoCloseable {
     private final boolean parameters;
     private final SlotPairRunner runner;
 
-    public VaeEncoder(OnnxGraph graph, RunClock clock) throws ModelLoadException {
+    public VaeEncoder(OnnxGraph graph, GraphRunner clock) throws ModelLoadException {
         this.graph = graph;
         if (graph.input("sample").isEmpty() && graph.inputs().size() == 1) { // e.g. a TAESD export
             in = GraphCheck.check(graph, ROLE, "input", graph.inputs().get(0), "sample [batch, 3, H, W] float32|float16",

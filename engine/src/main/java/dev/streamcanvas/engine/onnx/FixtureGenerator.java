@@ -3,7 +3,6 @@ package dev.streamcanvas.engine.onnx;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.streamcanvas.engine.io.AtomicFiles;
-import dev.streamcanvas.engine.model.ElementType;
 import dev.streamcanvas.engine.onnx.FixtureSpec.Precision;
 import dev.streamcanvas.engine.onnx.FixtureSpec.VaeOutput;
 import dev.streamcanvas.engine.onnx.FixtureSpec.Weights;

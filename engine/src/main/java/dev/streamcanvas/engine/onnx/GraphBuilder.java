@@ -1,6 +1,5 @@
 package dev.streamcanvas.engine.onnx;
 
-import dev.streamcanvas.engine.model.ElementType;
 import dev.streamcanvas.engine.onnx.proto.OnnxProtos.AttributeProto;
 import dev.streamcanvas.engine.onnx.proto.OnnxProtos.GraphProto;
 import dev.streamcanvas.engine.onnx.proto.OnnxProtos.ModelProto;

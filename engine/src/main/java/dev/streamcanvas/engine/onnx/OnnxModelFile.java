@@ -4,7 +4,6 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.streamcanvas.engine.io.AtomicFiles;
-import dev.streamcanvas.engine.model.ElementType;
 import dev.streamcanvas.engine.onnx.proto.OnnxProtos.AttributeProto;
 import dev.streamcanvas.engine.onnx.proto.OnnxProtos.GraphProto;
 import dev.streamcanvas.engine.onnx.proto.OnnxProtos.ModelProto;
@@ -50,6 +49,26 @@ public final class OnnxModelFile {
         ModelProto model = parse(file);
         validate(model, file);
         return model;
+    }
+
+    /**
+     * Parses and checks a model already read into memory from {@code file} (whose folder external data is resolved
+     * against). A caller that then hands the same {@code bytes} to ONNX Runtime runs exactly what was checked.
+     */
+    public static ModelProto read(byte[] bytes, Path file) throws OnnxFormatException {
+        ModelProto model = parse(file, CodedInputStream.newInstance(bytes));
+        validate(model, file);
+        return model;
+    }
+
+    /** Whether any tensor of the model keeps its data in an external file. */
+    public static boolean hasExternalData(ModelProto model) {
+        boolean[] found = {false};
+        mapTensors(model, t -> {
+            found[0] |= isExternal(t);
+            return t;
+        });
+        return found[0];
     }
 
     /** Parses and checks a model, then loads all external data into {@code raw_data} (for editing / writing). */
@@ -165,9 +184,16 @@ public final class OnnxModelFile {
         if (!Files.isRegularFile(file)) {
             throw new OnnxFormatException(file, "no such model file");
         }
-        ModelProto model;
         try (InputStream in = Files.newInputStream(file)) {
-            CodedInputStream cis = CodedInputStream.newInstance(in);
+            return parse(file, CodedInputStream.newInstance(in));
+        } catch (IOException e) {
+            throw new OnnxFormatException(file, "cannot read the file: " + e.getMessage(), e);
+        }
+    }
+
+    private static ModelProto parse(Path file, CodedInputStream cis) throws OnnxFormatException {
+        ModelProto model;
+        try {
             cis.setSizeLimit(Integer.MAX_VALUE);
             model = ModelProto.parseFrom(cis);
         } catch (InvalidProtocolBufferException e) {
@@ -218,7 +244,16 @@ public final class OnnxModelFile {
             }
         }
         ElementType type = ElementType.fromOnnx(t.getDataType()).orElse(null);
-        long numel = Tensors.numel(t);
+        long numel;
+        try {
+            numel = Tensors.numel(t);
+            if (type != null && type != ElementType.STRING) {
+                Math.multiplyExact(numel, (long) type.byteSize());
+            }
+        } catch (ArithmeticException e) {
+            throw new OnnxFormatException(file, name + " declares dims " + t.getDimsList()
+                    + " whose size overflows 64 bits (no file can hold it)");
+        }
         if (isExternal(t)) {
             checkExternal(t, file, dir, type, numel);
             return;

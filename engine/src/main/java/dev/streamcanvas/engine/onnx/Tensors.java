@@ -2,7 +2,6 @@ package dev.streamcanvas.engine.onnx;
 
 import com.google.protobuf.ByteString;
 import dev.streamcanvas.engine.io.Half;
-import dev.streamcanvas.engine.model.ElementType;
 import dev.streamcanvas.engine.onnx.proto.OnnxProtos.TensorProto;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

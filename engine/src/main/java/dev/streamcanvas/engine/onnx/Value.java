@@ -1,6 +1,5 @@
 package dev.streamcanvas.engine.onnx;
 
-import dev.streamcanvas.engine.model.ElementType;
 import java.util.Objects;
 
 /**

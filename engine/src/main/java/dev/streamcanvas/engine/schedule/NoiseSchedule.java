@@ -81,6 +81,15 @@ public final class NoiseSchedule {
             throw new IOException(schedulerConfig + ": prediction_type '" + prediction
                     + "' is not supported (expected epsilon; SD-Turbo, SD 1.5 + LCM and TAESD setups predict epsilon)");
         }
+        int steps = node.path("num_train_timesteps").asInt(1000);
+        if (steps > MAX_TRAIN_TIMESTEPS) { // the schedule holds one value per timestep
+            throw new IOException(schedulerConfig + ": num_train_timesteps is " + steps + ", more than the limit of "
+                    + MAX_TRAIN_TIMESTEPS);
+        }
+        if (steps < MIN_TRAIN_TIMESTEPS) {
+            throw new IOException(schedulerConfig + ": num_train_timesteps is " + steps + ", expected at least "
+                    + MIN_TRAIN_TIMESTEPS + " (the stream runs on " + MIN_TRAIN_TIMESTEPS + " LCM steps)");
+        }
         try {
             return new NoiseSchedule(
                     node.path("beta_start").asDouble(0.00085),
@@ -91,6 +100,11 @@ public final class NoiseSchedule {
             throw new IOException(schedulerConfig + ": " + e.getMessage(), e);
         }
     }
+
+    /** The fewest training timesteps a model may declare: the stream's 50 LCM steps need one each. */
+    public static final int MIN_TRAIN_TIMESTEPS = 50;
+    /** The most training timesteps a config may declare (SD uses 1000). */
+    public static final int MAX_TRAIN_TIMESTEPS = 100_000;
 
     public int trainTimesteps() {
         return trainTimesteps;

@@ -55,9 +55,4 @@ public final class FrameBuffer {
         timestampNanos = nanos;
         empty = isEmpty;
     }
-
-    /** Copies the frame's pixels into {@code dst} (at least width*height long). */
-    public void copyTo(int[] dst) {
-        System.arraycopy(pixels, 0, dst, 0, width * height);
-    }
 }

@@ -57,13 +57,6 @@ public final class LatestFrame {
         }
     }
 
-    /** Consumer side: the frame returned by the last successful {@link #take()} (may be empty before any). */
-    public FrameBuffer current() {
-        synchronized (signal) {
-            return front;
-        }
-    }
-
     public boolean hasFresh() {
         synchronized (signal) {
             return fresh;

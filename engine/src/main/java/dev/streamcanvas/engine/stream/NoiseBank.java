@@ -27,7 +27,7 @@ public final class NoiseBank {
     /**
      * Loads a bank from a {@code .npy} file of shape [rows, C, h, w] (a leading 1 may be omitted when rows = 1).
      *
-     * @throws IOException naming the file and the expected versus found shape
+     * @throws IOException naming the file and the expected versus found shape, or the first non-finite value
      */
     public static float[] load(Path file, int rows, int channels, int h, int w) throws IOException {
         Npy.Array a = Npy.read(file);
@@ -39,6 +39,13 @@ public final class NoiseBank {
             throw new IOException(file + ": noise shape " + Arrays.toString(shape) + " does not fit, expected "
                     + Arrays.toString(expected) + " (slots x frames, latent channels, latent height, latent width)");
         }
-        return a.toFloats();
+        float[] v = a.toFloats();
+        for (int i = 0; i < v.length; i++) {
+            if (!Float.isFinite(v[i])) {
+                throw new IOException(file + ": noise value " + i + " of " + v.length + " is " + v[i]
+                        + " (a noise bank must hold finite numbers)");
+            }
+        }
+        return v;
     }
 }

@@ -13,7 +13,6 @@ public final class SimilarityFilter {
     private float[] last; // the last processed input, same layout as the inputs
     private int lastLength;
     private int consecutiveSkips;
-    private double lastSimilarity = Double.NaN;
 
     public SimilarityFilter(FilterSettings settings, long seed) {
         this.settings = settings;
@@ -32,7 +31,6 @@ public final class SimilarityFilter {
             return false;
         }
         double c = cosine(last, x, len);
-        lastSimilarity = c;
         double eta = settings.threshold();
         double p = eta >= 1 ? 0 : Math.max(0, (c - eta) / (1 - eta));
         double coin = random.nextDouble();
@@ -51,11 +49,6 @@ public final class SimilarityFilter {
         }
         System.arraycopy(x, 0, last, 0, len);
         lastLength = len;
-    }
-
-    /** Cosine similarity of the last decision (NaN before the second input). */
-    public double lastSimilarity() {
-        return lastSimilarity;
     }
 
     public void reset() {

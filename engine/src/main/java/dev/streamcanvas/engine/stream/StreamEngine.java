@@ -23,9 +23,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link #submit(int[], int, int)} hands in an ARGB frame of any size; it is copied, never blocks, and the
  *       newest frame wins (an unprocessed older one is dropped and counted). {@link #submitEmpty()} asks for a
  *       text-to-image frame.</li>
- *   <li>Output: {@link #takeOutput()} returns the newest output once (null if none since the last take; the
- *       buffer stays valid until the next take), for a UI timer; or a {@link Listener} gets every output on the
- *       engine thread (copy what you need, do not block).</li>
+ *   <li>Output: a {@link Listener} gets every output on the engine thread (copy what you need into your own
+ *       latest-wins slot, do not block); the engine keeps no output slot of its own.</li>
  *   <li>{@link #apply(StreamSettings)} queues validated settings; they take effect between frames, each change
  *       resetting only the state it invalidates. A bad setting (e.g. a noise file of the wrong shape) is
  *       reported through {@link Listener#onError} and the previous settings stay.</li>
@@ -74,7 +73,6 @@ public final class StreamEngine implements AutoCloseable {
 
     private final Object lock = new Object();
     private final LatestFrame input = new LatestFrame(lock);
-    private final LatestFrame output = new LatestFrame();
     private final ArrayDeque<Runnable> commands = new ArrayDeque<>(); // guarded by lock
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private final ExecutorService loader = Executors.newSingleThreadExecutor(r -> {
@@ -88,11 +86,13 @@ public final class StreamEngine implements AutoCloseable {
     private volatile StreamSettings active;
     private Thread thread;
     private long inputSequence; // guarded by lock
+    private final List<StreamModel> pendingModels = new ArrayList<>(); // guarded by lock: loaded, not yet swapped in
+    private boolean closed; // guarded by lock: no model is taken in any more
+    private volatile String modelName = ""; // the active model's name, for other threads
 
     // ---- engine-thread state ----
     private StreamModel model;
     private StreamPipeline pipeline;
-    private PromptCache promptCache;
     private StreamSettings settings;
     private SimilarityFilter filter;
     private float[] image = new float[0]; // [F, 3, H, W] in [-1, 1]
@@ -102,17 +102,9 @@ public final class StreamEngine implements AutoCloseable {
     private int[] argb = new int[0]; // [H * W]
     private int collected; // frames gathered toward a frame batch
     private boolean lastOutputValid;
-    private long outputSequence;
 
     // ---- metrics (written by the engine thread, read by anyone) ----
-    private final Object metricsLock = new Object();
-    private long processed;
-    private long skipped;
-    private long errors;
-    private double fps;
-    private long lastOutputNanos;
-    private FrameTimings lastTimings;
-    private FrameTimings averageTimings;
+    private final Meter meter = new Meter();
 
     public StreamEngine(StreamSettings initial) {
         this.requested = Objects.requireNonNull(initial, "initial settings");
@@ -156,11 +148,6 @@ public final class StreamEngine implements AutoCloseable {
         synchronized (lock) {
             return inputSequence++;
         }
-    }
-
-    /** The newest output since the last take, or null; valid until the next take. Call from one thread only. */
-    public FrameBuffer takeOutput() {
-        return output.take();
     }
 
     /** Queues settings; they apply between frames. */
@@ -221,7 +208,16 @@ public final class StreamEngine implements AutoCloseable {
                 cb.accept(new LoadResult(source, false, msg));
                 return;
             }
-            enqueue(() -> swapModel(source, m, cb));
+            synchronized (lock) {
+                if (!closed) {
+                    pendingModels.add(m); // closed by the engine if it stops before the swap
+                    commands.add(() -> swapModel(source, m, cb));
+                    lock.notifyAll();
+                    return;
+                }
+            }
+            closeQuietly(m); // the engine stopped while this model loaded
+            cb.accept(new LoadResult(source, false, "the engine was closed while " + source + " loaded"));
         });
     }
 
@@ -230,11 +226,9 @@ public final class StreamEngine implements AutoCloseable {
         loadModel(m.name(), () -> m, null);
     }
 
+    /** A snapshot of counters and timings; any thread. It reads only final or volatile fields of the engine. */
     public StreamMetrics metrics() {
-        synchronized (metricsLock) {
-            return new StreamMetrics(input.published(), input.dropped(), processed, skipped, output.dropped(), errors,
-                    fps, lastTimings, averageTimings, model == null ? "" : model.name());
-        }
+        return meter.snapshot(input.published(), input.dropped(), modelName);
     }
 
     private void enqueue(Runnable r) {
@@ -287,9 +281,7 @@ public final class StreamEngine implements AutoCloseable {
             try {
                 process(in);
             } catch (RuntimeException e) {
-                synchronized (metricsLock) {
-                    errors++;
-                }
+                meter.error();
                 collected = 0;
                 report("frame " + in.sequence(), e);
             }
@@ -357,10 +349,12 @@ public final class StreamEngine implements AutoCloseable {
     }
 
     private void swapModel(String source, StreamModel m, Consumer<LoadResult> cb) {
+        synchronized (lock) {
+            pendingModels.remove(m);
+        }
         PromptCache cache = new PromptCache(64);
         StreamPipeline p = new StreamPipeline(m.schedule(), m.denoiser(), m.prompts(),
                 prompt -> cache.get(prompt, m.prompts()::encode));
-        p.setFeatureBank(m.featureBank());
         StreamSettings s = settings != null ? settings : requested;
         int[] fixed = m.fixedSize();
         if (fixed != null && (fixed[0] != s.width() || fixed[1] != s.height())) {
@@ -381,8 +375,8 @@ public final class StreamEngine implements AutoCloseable {
         }
         StreamModel old = model;
         model = m;
+        modelName = m.name();
         pipeline = p;
-        promptCache = cache;
         settings = s;
         active = s;
         collected = 0;
@@ -429,11 +423,7 @@ public final class StreamEngine implements AutoCloseable {
             long t1 = System.nanoTime();
             FrameTimings ft = new FrameTimings(in.sequence(), queueWait, (t1 - t0) / 1e6, 0, 0, 0, 0,
                     (t1 - t0) / 1e6, 0, true);
-            synchronized (metricsLock) {
-                skipped++;
-                lastTimings = ft;
-            }
-            output.publish(argb, width, height, outputSequence++, false);
+            meter.skipped(ft);
             for (Listener l : listeners) {
                 l.onOutput(argb, width, height, ft);
             }
@@ -450,15 +440,18 @@ public final class StreamEngine implements AutoCloseable {
             java.util.Arrays.fill(latents, 0f);
         } else {
             codec.encode(image, frames, height, width, latents);
+            checkFinite(latents, latents.length, "vae_encoder", "latents");
         }
         long t2 = System.nanoTime();
 
         // stream-batch UNet + x0 step + roll
         float[] outLatents = empty ? pipeline.stepFromNoise() : pipeline.step(latents);
+        checkFinite(outLatents, outLatents.length, "unet", "output latents");
         long t3 = System.nanoTime();
 
         // VAE decode of the oldest slot's estimate
         codec.decode(outLatents, frames, height, width, decoded);
+        checkFinite(decoded, frames * plane3, "vae_decoder", "decoded image");
         long t4 = System.nanoTime();
 
         // postprocess + publish
@@ -476,12 +469,11 @@ public final class StreamEngine implements AutoCloseable {
         double rt = (model.runtimeNanos() - rt0) / 1e6;
         FrameTimings ft = new FrameTimings(in.sequence(), queueWait, (t1 - t0) / 1e6, (t2 - t1) / 1e6,
                 (t3 - t2) / 1e6, (t4 - t3) / 1e6, (t5 - t4) / 1e6, (t5 - t0) / 1e6, rt, false);
-        record(ft, t5);
+        meter.processed(ft, t5);
         for (int fr = 0; fr < frames; fr++) {
             if (frames > 1) { // a frame batch: convert each frame in turn (the single-frame case is done)
                 ImageTensors.toArgb(decoded, fr * plane3, width, height, argb);
             }
-            output.publish(argb, width, height, outputSequence++, false);
             for (Listener l : listeners) {
                 l.onOutput(argb, width, height, ft);
             }
@@ -489,8 +481,78 @@ public final class StreamEngine implements AutoCloseable {
         lastOutputValid = true;
     }
 
-    private void record(FrameTimings ft, long now) {
-        synchronized (metricsLock) {
+    private void report(String stage, Exception e) {
+        LOG.warn("{} failed: {}", stage, e.toString());
+        for (Listener l : listeners) {
+            try {
+                l.onError(stage, e);
+            } catch (RuntimeException ignored) {
+                LOG.warn("listener failed while reporting an error", ignored);
+            }
+        }
+    }
+
+    /** Closes the active model and every loaded model still waiting for its swap; later loads are closed at once. */
+    private void closeModel() {
+        List<StreamModel> orphans;
+        synchronized (lock) {
+            closed = true;
+            commands.clear();
+            orphans = new ArrayList<>(pendingModels);
+            pendingModels.clear();
+        }
+        for (StreamModel m : orphans) {
+            closeQuietly(m);
+        }
+        if (model != null) {
+            closeQuietly(model);
+            model = null;
+            modelName = "";
+        }
+    }
+
+    private static void closeQuietly(StreamModel m) {
+        try {
+            m.close();
+        } catch (RuntimeException e) {
+            LOG.warn("closing model {} failed", m.name(), e);
+        }
+    }
+
+    /**
+     * A NaN or infinity would reach the screen as a black frame: drop the frame instead (the last good output stays),
+     * and restart the history so the bad values do not stay in the stream buffer.
+     */
+    private void checkFinite(float[] values, int n, String graph, String what) {
+        try {
+            NonFiniteOutputException.check(values, n, graph, what, model.name());
+        } catch (NonFiniteOutputException e) {
+            pipeline.resetHistory();
+            lastOutputValid = false;
+            throw e;
+        }
+    }
+
+    /** Counters and moving averages: written by the engine thread, read by anyone, all under this object's lock. */
+    private static final class Meter {
+        private long processed;
+        private long skipped;
+        private long errors;
+        private double fps;
+        private long lastOutputNanos;
+        private FrameTimings lastTimings;
+        private FrameTimings averageTimings;
+
+        synchronized void error() {
+            errors++;
+        }
+
+        synchronized void skipped(FrameTimings ft) {
+            skipped++;
+            lastTimings = ft;
+        }
+
+        synchronized void processed(FrameTimings ft, long now) {
             processed++;
             if (lastOutputNanos != 0) {
                 double inst = 1e9 / Math.max(1, now - lastOutputNanos);
@@ -505,31 +567,14 @@ public final class StreamEngine implements AutoCloseable {
                     ema(a.postprocessMs(), ft.postprocessMs()), ema(a.totalMs(), ft.totalMs()),
                     ema(a.runtimeMs(), ft.runtimeMs()), false);
         }
-    }
 
-    private static double ema(double avg, double v) {
-        return avg + EMA * (v - avg);
-    }
-
-    private void report(String stage, Exception e) {
-        LOG.warn("{} failed: {}", stage, e.toString());
-        for (Listener l : listeners) {
-            try {
-                l.onError(stage, e);
-            } catch (RuntimeException ignored) {
-                LOG.warn("listener failed while reporting an error", ignored);
-            }
+        synchronized StreamMetrics snapshot(long submitted, long inputDropped, String model) {
+            return new StreamMetrics(submitted, inputDropped, processed, skipped, errors, fps, lastTimings,
+                    averageTimings, model);
         }
-    }
 
-    private void closeModel() {
-        if (model != null) {
-            try {
-                model.close();
-            } catch (RuntimeException e) {
-                LOG.warn("closing model {} failed", model.name(), e);
-            }
-            model = null;
+        private static double ema(double avg, double v) {
+            return avg + EMA * (v - avg);
         }
     }
 
@@ -543,6 +588,7 @@ public final class StreamEngine implements AutoCloseable {
         }
         synchronized (lock) {
             running = false;
+            closed = true;
             lock.notifyAll();
         }
         if (t != null) {

@@ -8,13 +8,12 @@ package dev.streamcanvas.engine.stream;
  * @param inputDropped  inputs replaced by a newer one before the engine took them
  * @param processed     inputs that ran through the model
  * @param skipped       inputs skipped by the similarity filter
- * @param outputDropped outputs replaced before the consumer took them
  * @param errors        frames that failed (reported to the listener)
  * @param fps           outputs per second (moving average)
  * @param last          timings of the last frame (null before the first)
  * @param average       moving-average timings (null before the first)
  * @param model         active model name, or "" when none
  */
-public record StreamMetrics(long submitted, long inputDropped, long processed, long skipped, long outputDropped,
-        long errors, double fps, FrameTimings last, FrameTimings average, String model) {
+public record StreamMetrics(long submitted, long inputDropped, long processed, long skipped, long errors,
+        double fps, FrameTimings last, FrameTimings average, String model) {
 }

@@ -18,14 +18,6 @@ public interface StreamModel extends AutoCloseable {
 
     LatentCodec codec();
 
-    /**
-     * The StreamV2V feature bank of the denoiser, or null when the model has none. The stream core configures and
-     * resets it; the denoiser feeds and updates it.
-     */
-    default dev.streamcanvas.engine.v2v.FeatureBank featureBank() {
-        return null;
-    }
-
     /** {width, height} when the model only runs at one image size (fixed VAE shapes), else null. */
     default int[] fixedSize() {
         return null;

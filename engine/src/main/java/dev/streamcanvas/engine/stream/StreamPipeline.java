@@ -3,7 +3,6 @@ package dev.streamcanvas.engine.stream;
 import dev.streamcanvas.engine.schedule.NoiseSchedule;
 import dev.streamcanvas.engine.schedule.StepCoefficients;
 import dev.streamcanvas.engine.schedule.StepMath;
-import dev.streamcanvas.engine.v2v.FeatureBank;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
@@ -37,8 +36,8 @@ public final class StreamPipeline {
     private boolean bufferValid;
     private float[] cond; // [L*D]
     private float[] uncond; // [L*D]
-    private int[] timesteps; // [unet batch]; replaced (never mutated) when the layout changes
-    private float[] embeddings; // [unet batch, L, D]; replaced (never mutated) when prompts or layout change
+    private Conditioning layout; // [unet batch] timesteps and [unet batch, L, D] embeddings of a batched call
+    private Conditioning conditioned; // what the denoiser was last conditioned on
     private int unetBatch;
     private float[] unetIn; // [unet batch, C, h, w]
     private float[] unetOut; // [unet batch, C, h, w]
@@ -50,7 +49,6 @@ public final class StreamPipeline {
     private float[] zeros; // [F, C, h, w] the (zero) input of a text-to-image call
     private boolean fromNoise; // this call starts slot 0 from the bank noise itself
     private long calls;
-    private FeatureBank featureBank; // StreamV2V bank of the denoiser, or null (the denoiser feeds and updates it)
 
     /**
      * @param embeddingSource maps a prompt to its [L, D] embedding (typically a {@code PromptCache} in front of
@@ -62,18 +60,6 @@ public final class StreamPipeline {
         this.denoiser = Objects.requireNonNull(denoiser);
         this.promptEncoder = Objects.requireNonNull(promptEncoder);
         this.embeddingSource = embeddingSource != null ? embeddingSource : promptEncoder::encode;
-    }
-
-    /**
-     * Hands over the denoiser's StreamV2V feature bank (null: none). This core only configures and resets it: on
-     * every {@link #configure} with {@link StreamSettings#temporal()} and a reset when the seed, noise, t_index
-     * list, size or guidance layout changed (not on a prompt change), and on {@link #resetHistory()}.
-     */
-    public void setFeatureBank(FeatureBank bank) {
-        featureBank = bank;
-        if (bank != null && settings != null) {
-            bank.configure(settings.temporal(), settings.seed(), true);
-        }
     }
 
     /**
@@ -152,9 +138,7 @@ public final class StreamPipeline {
             buildLayout();
         }
         denoiser.setEmbeddedGuidanceScale(s.embeddedGuidance());
-        if (featureBank != null) {
-            featureBank.configure(s.temporal(), s.seed(), noiseChanged || scheduleChanged || layoutChanged);
-        }
+        denoiser.temporal(s.temporal(), s.seed(), noiseChanged || scheduleChanged || layoutChanged);
     }
 
     /** Builds the UNet batch layout: timesteps and embeddings per row, for the guidance mode in force. */
@@ -176,8 +160,7 @@ public final class StreamPipeline {
             ts[row] = coeff[settings.denoisingBatch() ? r / frames : 0].timestep();
             System.arraycopy(cond, 0, emb, row * ld, ld);
         }
-        timesteps = ts;
-        embeddings = emb;
+        layout = new Conditioning(ts, emb, promptEncoder.sequenceLength(), promptEncoder.width());
         unetIn = new float[unetBatch * e];
         unetOut = new float[unetBatch * e];
         slotCalls = null;
@@ -189,8 +172,8 @@ public final class StreamPipeline {
         if (stock != null) {
             Arrays.fill(stock, 0f);
         }
-        if (featureBank != null) {
-            featureBank.reset();
+        if (settings != null) {
+            denoiser.temporal(settings.temporal(), settings.seed(), true);
         }
     }
 
@@ -198,18 +181,8 @@ public final class StreamPipeline {
         return settings;
     }
 
-    /** Rows of the UNet batch per call (per slot call in sequential mode). */
-    public int unetBatch() {
-        return unetBatch;
-    }
-
     public long calls() {
         return calls;
-    }
-
-    /** [n*F, C, h, w] the current stock noise (read-only view for tests and diagnostics). */
-    public float[] stockNoise() {
-        return stock;
     }
 
     /**
@@ -331,7 +304,7 @@ public final class StreamPipeline {
     }
 
     /** Per-slot UNet calls of sequential mode: INITIALIZE's negative pass runs on the first slot only. */
-    private record SlotCall(int[] timesteps, float[] embeddings, int batch, int offset) {
+    private record SlotCall(Conditioning conditioning, int batch, int offset) {
     }
 
     private SlotCall[] slotCalls;
@@ -350,7 +323,8 @@ public final class StreamPipeline {
                 for (int r = 0; r < batch; r++) {
                     System.arraycopy(negative && r < frames ? uncond : cond, 0, emb, r * ld, ld);
                 }
-                calls[i] = new SlotCall(ts, emb, batch, negative ? frames * e : 0);
+                calls[i] = new SlotCall(new Conditioning(ts, emb, promptEncoder.sequenceLength(),
+                        promptEncoder.width()), batch, negative ? frames * e : 0);
             }
             slotCalls = calls;
         }
@@ -374,7 +348,7 @@ public final class StreamPipeline {
             off = re;
         }
         System.arraycopy(x, 0, unetIn, off, re);
-        denoiser.predict(unetIn, timesteps, embeddings, unetBatch, h, w, unetOut);
+        predict(layout, unetBatch);
         guide(off, re, fe, firstRow);
     }
 
@@ -385,13 +359,25 @@ public final class StreamPipeline {
             System.arraycopy(xBatch, 0, unetIn, 0, fe);
         }
         System.arraycopy(xBatch, 0, unetIn, off, fe);
-        denoiser.predict(unetIn, call.timesteps(), call.embeddings(), call.batch(), h, w, unetOut);
+        predict(call.conditioning(), call.batch());
         GuidanceMode g = settings.guidance();
         if (g == GuidanceMode.INITIALIZE && off == 0) {
             selfGuide(0, fe, slot * fe, settings.gamma()); // later slots: the stock noise seeded at slot 0
         } else {
             guide(off, fe, fe, slot);
         }
+    }
+
+    /**
+     * One UNet call on {@code unetIn}: the denoiser is conditioned anew only when the conditioning differs from the
+     * last one handed over (once per layout change in batch mode; per slot call in sequential mode with n > 1).
+     */
+    private void predict(Conditioning c, int rows) {
+        if (c != conditioned) {
+            denoiser.condition(c);
+            conditioned = c;
+        }
+        denoiser.predict(unetIn, rows, h, w, unetOut);
     }
 
     /** eps[firstRow..] = guided estimate from unetOut (positive rows at {@code off}, negatives before). */

@@ -70,6 +70,17 @@ public final class ClipTokenizer {
         }
     }
 
+    /** The token with the largest id (ties: any of them), or null for an empty vocabulary. */
+    public Map.Entry<String, Integer> largestId() {
+        Map.Entry<String, Integer> best = null;
+        for (Map.Entry<String, Integer> e : vocab.entrySet()) {
+            if (best == null || e.getValue() > best.getValue()) {
+                best = e;
+            }
+        }
+        return best;
+    }
+
     public ClipTokenizer(Map<String, Integer> vocab, List<String> merges, int bos, int eos, int pad, int maxLength) {
         if (maxLength < 2) {
             throw new IllegalArgumentException("model max length must be >= 2 (BOS + EOS), got " + maxLength);
@@ -105,6 +116,10 @@ public final class ClipTokenizer {
             if (!e.getValue().canConvertToInt()) {
                 throw new IOException(vocabFile + ": id of token '" + e.getKey() + "' is not an integer");
             }
+            if (e.getValue().intValue() < 0) {
+                throw new IOException(vocabFile + ": id of token '" + e.getKey() + "' is negative ("
+                        + e.getValue().intValue() + ")");
+            }
             vocab.put(e.getKey(), e.getValue().intValue());
         }
         if (!Files.isRegularFile(mergesFile)) {
@@ -112,7 +127,13 @@ public final class ClipTokenizer {
         }
         List<String> merges = new ArrayList<>();
         int lineNo = 0;
-        for (String line : Files.readAllLines(mergesFile, StandardCharsets.UTF_8)) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(mergesFile, StandardCharsets.UTF_8);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new IOException(mergesFile + ": not UTF-8 text (expected the BPE merges, one 'a b' pair per line)", e);
+        }
+        for (String line : lines) {
             lineNo++;
             if (line.startsWith("#version") || line.isBlank()) {
                 continue;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.streamcanvas.engine.io.AtomicFiles;
-import dev.streamcanvas.engine.model.ElementType;
+import dev.streamcanvas.engine.onnx.ElementType;
 import dev.streamcanvas.engine.onnx.GraphBuilder;
 import dev.streamcanvas.engine.onnx.OnnxModelFile;
 import dev.streamcanvas.engine.onnx.Value;
@@ -29,11 +29,16 @@ public final class OnnxExport {
 
     /** Writes the whole folder (files atomically) for the trainer's current weights. */
     public static void export(Trainer trainer, Path dir) throws IOException {
+        export(trainer, trainer.unet(), dir);
+    }
+
+    /** Like {@link #export(Trainer, Path)} with another UNet of the same configuration (a distilled student). */
+    public static void export(Trainer trainer, MicroUnet unet, Path dir) throws IOException {
         MicroSdConfig cfg = trainer.config().model();
         Files.createDirectories(dir);
         trainer.tokenizer().write(dir.resolve("tokenizer"), cfg.maxTokens());
         write(textEncoder(trainer.textEncoder()), dir.resolve("text_encoder/model.onnx"));
-        write(unet(trainer.unet()), dir.resolve("unet/model.onnx"));
+        write(unet(unet), dir.resolve("unet/model.onnx"));
         write(vaeEncoder(trainer.vae()), dir.resolve("vae_encoder/model.onnx"));
         write(vaeDecoder(trainer.vae()), dir.resolve("vae_decoder/model.onnx"));
         writeConfigs(dir, cfg, trainer.tokenizer().vocabSize(), trainer.scalingFactor());

@@ -3,6 +3,7 @@ package dev.streamcanvas.engine.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.streamcanvas.engine.assign.Gaussian;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -254,6 +255,36 @@ public final class Params implements AutoCloseable {
             v[i] = in.readFloat();
         }
         return v;
+    }
+
+    /** Overwrites every weight with {@code other}'s weight of the same name (same shapes; optimiser state untouched). */
+    void copyFrom(Params other) {
+        ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+        requireSameNames(other);
+        for (Map.Entry<String, NDArray> e : weights.entrySet()) {
+            e.getValue().set(new ai.djl.ndarray.index.NDIndex("..."), other.get(e.getKey()));
+        }
+    }
+
+    /** Exponential moving average in place: w = decay * w + (1 - decay) * other's w, for every weight. */
+    void emaFrom(Params other, float decay) {
+        ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+        requireSameNames(other);
+        try (NDManager tmp = manager.newSubManager();
+                NDArray keep = tmp.full(new Shape(), decay, ai.djl.ndarray.types.DataType.FLOAT32);
+                NDArray take = tmp.full(new Shape(), 1 - decay, ai.djl.ndarray.types.DataType.FLOAT32)) {
+            for (Map.Entry<String, NDArray> e : weights.entrySet()) {
+                try (NDArray add = other.get(e.getKey()).mul(take)) {
+                    e.getValue().muli(keep).addi(add);
+                }
+            }
+        }
+    }
+
+    private void requireSameNames(Params other) {
+        if (!weights.keySet().equals(other.weights.keySet())) {
+            throw new IllegalArgumentException("the two models have different parameters");
+        }
     }
 
     /** A copy of every weight as a float array, by name (for export and metrics). */

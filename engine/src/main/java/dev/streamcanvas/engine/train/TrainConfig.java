@@ -1,5 +1,6 @@
 package dev.streamcanvas.engine.train;
 
+import dev.streamcanvas.engine.assign.NoiseAssignment;
 import java.nio.file.Path;
 
 /**
@@ -8,7 +9,7 @@ import java.nio.file.Path;
  * @param outDir          run folder: checkpoint, tokenizer, metrics (created)
  * @param model           model sizes
  * @param assignment      how noise is paired with latents (vanilla = NONE)
- * @param knn             k for {@link Assignment#KNN}
+ * @param knn             k for {@link NoiseAssignment.Mode#KNN}
  * @param vaeSteps        steps of the VAE stage (skipped when {@code vaeFrom} is given)
  * @param steps           steps of the UNet + text encoder stage
  * @param batch           batch size of both stages
@@ -24,21 +25,9 @@ import java.nio.file.Path;
  * @param vaeFrom         optional run folder whose trained VAE (and scaling factor) to reuse, so that two runs share it
  * @param resume          continue from {@code outDir}'s checkpoint when there is one
  */
-public record TrainConfig(Path outDir, MicroSdConfig model, Assignment assignment, int knn, int vaeSteps, int steps,
+public record TrainConfig(Path outDir, MicroSdConfig model, NoiseAssignment.Mode assignment, int knn, int vaeSteps, int steps,
         int batch, float lr, float vaeLr, int checkpointEvery, int evalEvery, int qualityEvery, int heldOut,
         int bpeMerges, int sampleSteps, long seed, Path vaeFrom, boolean resume) {
-
-    /** Noise pairing before the forward process. */
-    public enum Assignment {
-        /** vanilla: noise i with latent i */
-        NONE,
-        /** optimal assignment on float32 distances */
-        EXACT,
-        /** optimal assignment on fp16-rounded distances */
-        FP16,
-        /** each latent keeps the nearest of k fresh noises (not a permutation; see NoiseAssignment) */
-        KNN
-    }
 
     public TrainConfig {
         if (outDir == null || model == null || assignment == null) {
@@ -48,39 +37,190 @@ public record TrainConfig(Path outDir, MicroSdConfig model, Assignment assignmen
             throw new IllegalArgumentException("need steps >= 0, vaeSteps >= 0, batch >= 1, checkpointEvery >= 1, lr > 0; got steps="
                     + steps + " vaeSteps=" + vaeSteps + " batch=" + batch + " checkpointEvery=" + checkpointEvery + " lr=" + lr);
         }
-        if (assignment == Assignment.KNN && knn < 1) {
+        if (assignment == NoiseAssignment.Mode.KNN && knn < 1) {
             throw new IllegalArgumentException("knn assignment needs k >= 1, got " + knn);
         }
     }
 
     /** Defaults for a folder of images: standard model, vanilla, 3000 steps of batch 32. */
     public static TrainConfig defaults(Path outDir) {
-        return new TrainConfig(outDir, MicroSdConfig.standard(), Assignment.NONE, 4, 2000, 3000, 32, 1e-3f, 1e-3f, 200,
-                100, 500, 64, 600, 20, 1234, null, false);
+        return builder().setOutDir(outDir).build();
     }
 
-    public TrainConfig withAssignment(Assignment a, int k) {
-        return new TrainConfig(outDir, model, a, k, vaeSteps, steps, batch, lr, vaeLr, checkpointEvery, evalEvery,
-                qualityEvery, heldOut, bpeMerges, sampleSteps, seed, vaeFrom, resume);
+    /**
+     * A builder in DJL's style: {@code set*} for what is required (the run folder), {@code opt*} for the rest,
+     * which defaults to {@link #defaults}' values (standard model, vanilla, 2000 VAE + 3000 UNet steps of batch
+     * 32, lr 1e-3, checkpoint every 200, held-out loss every 100 and quality every 500 steps, 64 held-out images,
+     * 600 BPE merges, 20 sample steps, seed 1234, no VAE reuse, no resume).
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder starting from this configuration. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.outDir = outDir;
+        b.model = model;
+        b.assignment = assignment;
+        b.knn = knn;
+        b.vaeSteps = vaeSteps;
+        b.steps = steps;
+        b.batch = batch;
+        b.lr = lr;
+        b.vaeLr = vaeLr;
+        b.checkpointEvery = checkpointEvery;
+        b.evalEvery = evalEvery;
+        b.qualityEvery = qualityEvery;
+        b.heldOut = heldOut;
+        b.bpeMerges = bpeMerges;
+        b.sampleSteps = sampleSteps;
+        b.seed = seed;
+        b.vaeFrom = vaeFrom;
+        b.resume = resume;
+        return b;
+    }
+
+    public TrainConfig withAssignment(NoiseAssignment.Mode a, int k) {
+        return toBuilder().optAssignment(a, k).build();
     }
 
     public TrainConfig withOutDir(Path dir) {
-        return new TrainConfig(dir, model, assignment, knn, vaeSteps, steps, batch, lr, vaeLr, checkpointEvery, evalEvery,
-                qualityEvery, heldOut, bpeMerges, sampleSteps, seed, vaeFrom, resume);
+        return toBuilder().setOutDir(dir).build();
     }
 
     public TrainConfig withVaeFrom(Path dir) {
-        return new TrainConfig(outDir, model, assignment, knn, vaeSteps, steps, batch, lr, vaeLr, checkpointEvery, evalEvery,
-                qualityEvery, heldOut, bpeMerges, sampleSteps, seed, dir, resume);
+        return toBuilder().optVaeFrom(dir).build();
     }
 
     public TrainConfig withResume(boolean r) {
-        return new TrainConfig(outDir, model, assignment, knn, vaeSteps, steps, batch, lr, vaeLr, checkpointEvery, evalEvery,
-                qualityEvery, heldOut, bpeMerges, sampleSteps, seed, vaeFrom, r);
+        return toBuilder().optResume(r).build();
     }
 
     public TrainConfig withSteps(int vae, int unet) {
-        return new TrainConfig(outDir, model, assignment, knn, vae, unet, batch, lr, vaeLr, checkpointEvery, evalEvery,
-                qualityEvery, heldOut, bpeMerges, sampleSteps, seed, vaeFrom, resume);
+        return toBuilder().optVaeSteps(vae).optSteps(unet).build();
+    }
+
+    /** Builds a {@link TrainConfig}; {@link #build()} validates (the record's constructor names a bad value). */
+    public static final class Builder {
+        private Path outDir;
+        private MicroSdConfig model = MicroSdConfig.standard();
+        private NoiseAssignment.Mode assignment = NoiseAssignment.Mode.NONE;
+        private int knn = 4;
+        private int vaeSteps = 2000;
+        private int steps = 3000;
+        private int batch = 32;
+        private float lr = 1e-3f;
+        private float vaeLr = 1e-3f;
+        private int checkpointEvery = 200;
+        private int evalEvery = 100;
+        private int qualityEvery = 500;
+        private int heldOut = 64;
+        private int bpeMerges = 600;
+        private int sampleSteps = 20;
+        private long seed = 1234;
+        private Path vaeFrom;
+        private boolean resume;
+
+        private Builder() {
+        }
+
+        /** The run folder (required): checkpoint, tokenizer, metrics. */
+        public Builder setOutDir(Path dir) {
+            outDir = dir;
+            return this;
+        }
+
+        public Builder optModel(MicroSdConfig m) {
+            model = m;
+            return this;
+        }
+
+        /** Noise pairing; {@code k} is used by KNN only. */
+        public Builder optAssignment(NoiseAssignment.Mode mode, int k) {
+            assignment = mode;
+            knn = k;
+            return this;
+        }
+
+        public Builder optVaeSteps(int n) {
+            vaeSteps = n;
+            return this;
+        }
+
+        /** UNet + text-encoder steps. */
+        public Builder optSteps(int n) {
+            steps = n;
+            return this;
+        }
+
+        public Builder optBatch(int n) {
+            batch = n;
+            return this;
+        }
+
+        /** UNet/text learning rate (Adam). */
+        public Builder optLearningRate(float v) {
+            lr = v;
+            return this;
+        }
+
+        public Builder optVaeLearningRate(float v) {
+            vaeLr = v;
+            return this;
+        }
+
+        public Builder optCheckpointEvery(int n) {
+            checkpointEvery = n;
+            return this;
+        }
+
+        /** Held-out loss every n UNet steps (0: only at the end). */
+        public Builder optEvalEvery(int n) {
+            evalEvery = n;
+            return this;
+        }
+
+        /** Sample quality every n UNet steps (0: only at the end). */
+        public Builder optQualityEvery(int n) {
+            qualityEvery = n;
+            return this;
+        }
+
+        public Builder optHeldOut(int n) {
+            heldOut = n;
+            return this;
+        }
+
+        public Builder optBpeMerges(int n) {
+            bpeMerges = n;
+            return this;
+        }
+
+        public Builder optSampleSteps(int n) {
+            sampleSteps = n;
+            return this;
+        }
+
+        public Builder optSeed(long s) {
+            seed = s;
+            return this;
+        }
+
+        /** A run folder whose trained VAE (and scaling factor) to reuse; null for none. */
+        public Builder optVaeFrom(Path dir) {
+            vaeFrom = dir;
+            return this;
+        }
+
+        public Builder optResume(boolean r) {
+            resume = r;
+            return this;
+        }
+
+        public TrainConfig build() {
+            return new TrainConfig(outDir, model, assignment, knn, vaeSteps, steps, batch, lr, vaeLr, checkpointEvery,
+                    evalEvery, qualityEvery, heldOut, bpeMerges, sampleSteps, seed, vaeFrom, resume);
+        }
     }
 }

@@ -8,7 +8,7 @@ import java.nio.file.Path;
  */
 public interface TrainListener {
     /** Which part of the run is going. */
-    enum Stage { VAE, LATENTS, UNET, DONE }
+    enum Stage { VAE, LATENTS, UNET, DISTILL, DONE }
 
     default void onStage(Stage stage, int totalSteps) {
     }

@@ -5,19 +5,13 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.streamcanvas.engine.assign.Gaussian;
+import dev.streamcanvas.engine.assign.NoiseAssignment;
 import dev.streamcanvas.engine.io.AtomicFiles;
 import dev.streamcanvas.engine.schedule.NoiseSchedule;
 import dev.streamcanvas.engine.text.ClipBpe;
 import dev.streamcanvas.engine.text.ClipTokenizer;
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +27,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Trains the micro Stable Diffusion on an image folder: first the VAE, then the UNet together with the text
  * encoder (epsilon prediction on the SD schedule), with the noise of each UNet batch paired to the latents by
- * the configured {@link TrainConfig.Assignment}. Everything random (initial weights, data order, flips,
+ * the configured {@link NoiseAssignment.Mode}. Everything random (initial weights, data order, flips,
  * timesteps, caption dropout, noise) derives from the seed and the step number, so a vanilla and an immiscible
  * run with the same seed see identical batches and identical noise draws (the immiscible run only reorders
  * the noise), and a run resumed from a checkpoint continues exactly as if it had not stopped.
@@ -43,11 +37,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class Trainer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
-    private static final String MAGIC = "streamcanvas-train-checkpoint-1";
-    static final String CHECKPOINT = "checkpoint.bin";
+    static final String CHECKPOINT = Checkpoint.FILE;
     static final float KL_WEIGHT = 1e-3f;
     static final float CAPTION_DROPOUT = 0.1f;
-    static final int[] HELD_OUT_TIMESTEPS = {50, 200, 350, 500, 650, 800, 950};
 
     /** How {@link #run()} ended. */
     public enum Outcome { COMPLETED, CANCELLED, REACHED_TARGET }
@@ -61,6 +53,7 @@ public final class Trainer implements AutoCloseable {
     private final MicroTextEncoder text;
     private final MicroUnet unet;
     private final NoiseSchedule schedule = NoiseSchedule.STABLE_DIFFUSION;
+    private final Evaluation evaluation;
     private final int[] trainIdx;
     private final int[] heldIdx;
     private final long[][] tokens;      // per dataset item: [L] ids of its caption
@@ -77,7 +70,7 @@ public final class Trainer implements AutoCloseable {
     private float scaling = Float.NaN;
     private float[] latents;           // [2 * nTrain, 4*h*w] scaled latent means; row 2i original, 2i+1 flipped
     private float[] heldLatents;       // [nHeld, 4*h*w]
-    private final List<double[]> history = new ArrayList<>(); // step, held-out loss, FD (NaN when not measured), mean train loss, mean assign ms
+    private final List<Measurement> history = new ArrayList<>();
     private double lossSum;
     private double assignSum;
     private int windowSteps;
@@ -92,12 +85,8 @@ public final class Trainer implements AutoCloseable {
         }
         Files.createDirectories(cfg.outDir());
         int n = data.size();
-        int held = n < 2 ? 0 : Math.max(1, Math.min(cfg.heldOut(), n / 5));
-        int[] order = heldOutOrder(data);
-        heldIdx = java.util.Arrays.copyOfRange(order, 0, held);
-        trainIdx = java.util.Arrays.copyOfRange(order, held, n);
-        java.util.Arrays.sort(trainIdx);
-        java.util.Arrays.sort(heldIdx);
+        heldIdx = heldOutSplit(data, cfg.heldOut());
+        trainIdx = complement(heldIdx, n);
 
         Path merges = cfg.outDir().resolve("tokenizer").resolve("merges.txt");
         if (cfg.resume() && Files.exists(merges)) {
@@ -118,6 +107,7 @@ public final class Trainer implements AutoCloseable {
         vae = new MicroVae(manager, cfg.model(), cfg.seed() + 1);
         text = new MicroTextEncoder(manager, cfg.model(), bpe.vocabSize(), cfg.seed() + 2);
         unet = new MicroUnet(manager, cfg.model(), cfg.seed() + 3);
+        evaluation = new Evaluation(cfg, manager, schedule, vae, text, unet);
         LOG.info("micro SD: vae {} params, text {} params (vocab {}), unet {} params; {} train / {} held-out images",
                 vae.params().count(), text.params().count(), bpe.vocabSize(), unet.params().count(), trainIdx.length,
                 heldIdx.length);
@@ -225,8 +215,8 @@ public final class Trainer implements AutoCloseable {
         if (unetStepsDone < cfg.steps()) {
             return Outcome.REACHED_TARGET;
         }
-        double[] last = history.isEmpty() ? null : history.get(history.size() - 1);
-        if (last == null || (int) last[0] != unetStepsDone || Double.isNaN(last[2])) {
+        Measurement last = history.isEmpty() ? null : history.get(history.size() - 1);
+        if (last == null || last.step() != unetStepsDone || !last.hasQuality()) {
             measure(true);
         }
         saveCheckpoint();
@@ -238,7 +228,12 @@ public final class Trainer implements AutoCloseable {
     private Outcome prepare() throws IOException {
         Path ckpt = cfg.outDir().resolve(CHECKPOINT);
         if (cfg.resume() && Files.exists(ckpt)) {
-            loadCheckpoint(ckpt);
+            try {
+                loadCheckpoint(ckpt);
+            } catch (java.io.EOFException | RuntimeException e) { // cut off, or garbage where sizes should be
+                throw new IOException(ckpt + ": the checkpoint is truncated or corrupt (" + e
+                        + "); it was left as it is", e);
+            }
             LOG.info("resumed from {} at vae step {}, unet step {}", ckpt, vaeStepsDone, unetStepsDone);
         }
         if (cfg.vaeFrom() != null && vaeStepsDone < cfg.vaeSteps()) {
@@ -347,19 +342,8 @@ public final class Trainer implements AutoCloseable {
             System.arraycopy(tok, 0, ids, i * tok.length, tok.length);
         }
         long a0 = System.nanoTime();
-        float[] noise;
-        switch (cfg.assignment()) {
-            case KNN -> noise = NoiseAssignment.sampleNearestOfK(x0, b, d, cfg.knn(), r);
-            case EXACT, FP16 -> {
-                float[] raw = Gaussian.fill(new float[b * d], r);
-                NoiseAssignment.Result res = NoiseAssignment.assign(x0, raw, b, d,
-                        cfg.assignment() == TrainConfig.Assignment.FP16 ? NoiseAssignment.Quantization.FP16
-                                : NoiseAssignment.Quantization.EXACT);
-                noise = NoiseAssignment.permuteRows(raw, res.noiseFor(), d);
-            }
-            default -> noise = Gaussian.fill(new float[b * d], r);
-        }
-        double assignMs = cfg.assignment() == TrainConfig.Assignment.NONE ? 0 : (System.nanoTime() - a0) / 1e6;
+        float[] noise = NoiseAssignment.pairedNoise(x0, b, d, cfg.assignment(), cfg.knn(), r);
+        double assignMs = cfg.assignment() == NoiseAssignment.Mode.NONE ? 0 : (System.nanoTime() - a0) / 1e6;
         float[] xt = schedule.addNoise(x0, noise, t, d);
         float[] tf = new float[b];
         for (int i = 0; i < b; i++) {
@@ -463,15 +447,15 @@ public final class Trainer implements AutoCloseable {
     }
 
     private void measure(boolean quality) throws IOException {
-        double[] lastRow = history.isEmpty() ? null : history.get(history.size() - 1);
-        boolean sameStep = lastRow != null && (int) lastRow[0] == unetStepsDone;
+        Measurement lastRow = history.isEmpty() ? null : history.get(history.size() - 1);
+        boolean sameStep = lastRow != null && lastRow.step() == unetStepsDone;
         double held;
         if (sameStep) {
             // this step's held-out loss is known already; only the quality metric is added
-            held = lastRow[1];
+            held = lastRow.heldOutLoss();
             history.remove(history.size() - 1);
-            lossSum = lastRow[3] * Math.max(1, windowSteps);
-            assignSum = lastRow[4] * Math.max(1, windowSteps);
+            lossSum = lastRow.trainLoss() * Math.max(1, windowSteps);
+            assignSum = lastRow.assignMs() * Math.max(1, windowSteps);
             windowSteps = Math.max(1, windowSteps);
         } else {
             held = heldOutLoss();
@@ -480,83 +464,27 @@ public final class Trainer implements AutoCloseable {
         double fd = Double.NaN;
         if (quality && heldIdx.length >= 2) {
             int n = heldIdx.length;
-            long[] ids = new long[n * cfg.model().maxTokens()];
-            for (int i = 0; i < n; i++) {
-                System.arraycopy(tokens[heldIdx[i]], 0, ids, i * cfg.model().maxTokens(), cfg.model().maxTokens());
-            }
-            float[] gen = sample(ids, n, cfg.sampleSteps(), cfg.seed() ^ 0x5a4d504cL);
             int s = cfg.model().imageSize();
             int imgLen = 3 * s * s;
             float[] real = new float[n * imgLen];
             for (int i = 0; i < n; i++) {
                 System.arraycopy(data.image(heldIdx[i]), 0, real, i * imgLen, imgLen);
             }
-            int fdim = 2 * cfg.model().vaeChannels();
-            float[] fg = features(gen, n);
-            if (allFinite(fg)) {
-                fd = FrechetDistance.between(fg, n, features(real, n), n, fdim);
-            } else {
-                LOG.warn("step {}: generated samples are not finite (diverged weights?); no Frechet distance", unetStepsDone);
-            }
-            int shown = Math.min(16, n);
-            float[][] samples = new float[shown][];
-            int[][] argb = new int[shown][];
-            for (int i = 0; i < shown; i++) {
-                samples[i] = java.util.Arrays.copyOfRange(gen, i * imgLen, (i + 1) * imgLen);
-                argb[i] = ImageFolder.toArgb(samples[i], s);
-            }
-            listener.onQuality(unetStepsDone, fd, samples, argb, s);
+            Evaluation.Quality q = evaluation.quality(heldIds(), real, n, scaling, unetStepsDone);
+            fd = q.frechetDistance();
+            listener.onQuality(unetStepsDone, fd, q.samples(), q.argb(), s);
         }
-        history.add(new double[] {unetStepsDone, held, fd, windowSteps == 0 ? Double.NaN : lossSum / windowSteps,
-            windowSteps == 0 ? Double.NaN : assignSum / windowSteps});
+        history.add(new Measurement(unetStepsDone, held, fd, windowSteps == 0 ? Double.NaN : lossSum / windowSteps,
+                windowSteps == 0 ? Double.NaN : assignSum / windowSteps));
         lossSum = 0;
         assignSum = 0;
         windowSteps = 0;
         writeMetrics();
     }
 
-    private static boolean allFinite(float[] x) {
-        for (float v : x) {
-            if (!Float.isFinite(v)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     /** Mean epsilon MSE over held-out latents at fixed timesteps with fixed fresh (unassigned) noise. */
     public double heldOutLoss() {
-        int n = heldIdx.length;
-        if (n == 0) {
-            return Double.NaN;
-        }
-        int h = cfg.model().latentSize();
-        int d = 4 * h * h;
-        int l = cfg.model().maxTokens();
-        SplittableRandom r = new SplittableRandom(cfg.seed() ^ 0x4e4f4953L);
-        double sum = 0;
-        int count = 0;
-        for (int t : HELD_OUT_TIMESTEPS) {
-            float[] eps = Gaussian.fill(new float[n * d], r);
-            int[] ts = new int[n];
-            java.util.Arrays.fill(ts, t);
-            float[] xt = schedule.addNoise(heldLatents, eps, ts, d);
-            long[] ids = new long[n * l];
-            for (int i = 0; i < n; i++) {
-                System.arraycopy(tokens[heldIdx[i]], 0, ids, i * l, l);
-            }
-            float[] tf = new float[n];
-            java.util.Arrays.fill(tf, t);
-            try (NDManager sm = manager.newSubManager()) {
-                unet.params().lendTo(sm);
-                text.params().lendTo(sm);
-                NDArray ctx = text.forward(sm.create(ids, new Shape(n, l)));
-                NDArray pred = unet.forward(sm.create(xt, new Shape(n, 4, h, h)), sm.create(tf, new Shape(n)), ctx);
-                sum += pred.sub(sm.create(eps, new Shape(n, 4, h, h))).square().mean().getFloat() * n;
-                count += n;
-            }
-        }
-        return sum / count;
+        return evaluation.heldOutLoss(heldLatents, heldIds(), heldIdx.length);
     }
 
     /**
@@ -564,56 +492,25 @@ public final class Trainer implements AutoCloseable {
      * returns decoded images [n, 3, S, S].
      */
     public float[] sample(long[] ids, int n, int steps, long seed) {
-        int h = cfg.model().latentSize();
-        int d = 4 * h * h;
-        int l = cfg.model().maxTokens();
-        float[] x = Gaussian.fill(new float[n * d], new SplittableRandom(seed));
-        int[] ts = new int[steps];
-        for (int k = 0; k < steps; k++) {
-            ts[k] = (int) Math.round(999.0 - k * 999.0 / steps);
-        }
-        float[] ctx;
-        try (NDManager sm = manager.newSubManager()) {
-            text.params().lendTo(sm);
-            ctx = text.forward(sm.create(ids, new Shape(n, l))).toFloatArray();           // [n, L, D]
-        }
-        Shape ctxShape = new Shape(n, l, cfg.model().textDim());
-        for (int k = 0; k < steps; k++) {
-            int t = ts[k];
-            double ab = schedule.alphaBar(t);
-            double abPrev = k + 1 < steps ? schedule.alphaBar(ts[k + 1]) : 1.0;
-            float[] tf = new float[n];
-            java.util.Arrays.fill(tf, t);
-            // one sub-manager per step, so the activations of a step are freed before the next
-            try (NDManager sm = manager.newSubManager()) {
-                unet.params().lendTo(sm);
-                NDArray xs = sm.create(x, new Shape(n, 4, h, h));
-                NDArray eps = unet.forward(xs, sm.create(tf, new Shape(n)), sm.create(ctx, ctxShape));
-                NDArray x0 = xs.sub(eps.mul((float) Math.sqrt(1 - ab))).div((float) Math.sqrt(ab));
-                x = x0.mul((float) Math.sqrt(abPrev)).add(eps.mul((float) Math.sqrt(1 - abPrev))).toFloatArray();
-            }
-        }
-        try (NDManager sm = manager.newSubManager()) {
-            vae.params().lendTo(sm);
-            return vae.decode(sm.create(x, new Shape(n, 4, h, h)).div(scaling)).clip(-1f, 1f).toFloatArray();
-        }
+        return evaluation.sample(ids, n, steps, seed, scaling);
     }
 
-    /** Quality-metric features: VAE encoder trunk, averaged over space. images [n, 3, S, S] -> [n, 2c]. */
-    private float[] features(float[] images, int n) {
-        int s = cfg.model().imageSize();
-        try (NDManager sm = manager.newSubManager()) {
-            vae.params().lendTo(sm);
-            NDArray f = vae.features(sm.create(images, new Shape(n, 3, s, s)));       // [n, 2c, h, w]
-            return f.reshape(n, f.getShape().get(1), -1).mean(new int[] {2}).toFloatArray();
+    /** [nHeld, L] token ids of the held-out captions. */
+    private long[] heldIds() {
+        int l = cfg.model().maxTokens();
+        long[] ids = new long[heldIdx.length * l];
+        for (int i = 0; i < heldIdx.length; i++) {
+            System.arraycopy(tokens[heldIdx[i]], 0, ids, i * l, l);
         }
+        return ids;
     }
 
     private void writeMetrics() throws IOException {
         StringBuilder sb = new StringBuilder("step,heldout_loss,frechet_distance,train_loss,assign_ms\n");
-        for (double[] row : history) {
-            sb.append(String.format(Locale.ROOT, "%d,%.6f,%s,%.6f,%.3f%n", (long) row[0], row[1],
-                    Double.isNaN(row[2]) ? "" : String.format(Locale.ROOT, "%.6f", row[2]), row[3], row[4]));
+        for (Measurement row : history) {
+            sb.append(String.format(Locale.ROOT, "%d,%.6f,%s,%.6f,%.3f%n", (long) row.step(), row.heldOutLoss(),
+                    row.hasQuality() ? String.format(Locale.ROOT, "%.6f", row.frechetDistance()) : "", row.trainLoss(),
+                    row.assignMs()));
         }
         AtomicFiles.write(cfg.outDir().resolve("metrics.csv"), sb.toString().getBytes(StandardCharsets.UTF_8));
     }
@@ -654,10 +551,42 @@ public final class Trainer implements AutoCloseable {
     }
 
     /**
+     * The held-out items (sorted dataset indices) for a requested count: at most a fifth of the set, at least one
+     * when there are two or more items, chosen by {@link #heldOutOrder}, so any tool that asks for the same count
+     * on the same folder (the trainer, the emoji classifier, the evaluation) holds out the same images.
+     */
+    public static int[] heldOutSplit(ImageFolder data, int heldOut) {
+        int held = heldOutCount(data.size(), heldOut);
+        int[] out = java.util.Arrays.copyOfRange(heldOutOrder(data), 0, held);
+        java.util.Arrays.sort(out);
+        return out;
+    }
+
+    /** Sorted indices 0..n-1 that are not in the sorted array {@code held}. */
+    public static int[] complement(int[] held, int n) {
+        int[] out = new int[n - held.length];
+        int k = 0;
+        int h = 0;
+        for (int i = 0; i < n; i++) {
+            if (h < held.length && held[h] == i) {
+                h++;
+            } else {
+                out[k++] = i;
+            }
+        }
+        return out;
+    }
+
+    /**
      * Dataset indices ordered by the SHA-256 of their file names (first 8 bytes, unsigned, ties by name): the
      * held-out set is a prefix of this order, so it depends on the file names only (not on the seed, the other
      * files or their order), and two runs on the same folder always hold out the same images.
      */
+    /** How many of {@code n} images are held out when {@code asked} are: at most a fifth, at least one of two. */
+    public static int heldOutCount(int n, int asked) {
+        return n < 2 ? 0 : Math.max(1, Math.min(asked, n / 5));
+    }
+
     static int[] heldOutOrder(ImageFolder data) {
         int n = data.size();
         long[] key = new long[n];
@@ -715,82 +644,108 @@ public final class Trainer implements AutoCloseable {
 
     private void saveCheckpoint() throws IOException {
         Path file = cfg.outDir().resolve(CHECKPOINT);
-        ObjectMapper json = new ObjectMapper();
-        ObjectNode meta = json.createObjectNode();
-        meta.put("vaeSteps", vaeStepsDone);
-        meta.put("unetSteps", unetStepsDone);
-        meta.put("scalingFactor", scaling);
-        meta.put("model", cfg.model().toString());
-        meta.put("vocab", bpe.vocabSize());
-        ArrayNode hist = meta.putArray("history");
-        for (double[] row : history) {
-            ArrayNode a = hist.addArray();
-            for (double v : row) {
-                a.add(v);
-            }
-        }
-        byte[] metaBytes = json.writeValueAsBytes(meta);
-        AtomicFiles.write(file, os -> {
-            DataOutputStream out = new DataOutputStream(new BufferedOutputStream(os, 1 << 16));
-            out.writeUTF(MAGIC);
-            out.writeInt(metaBytes.length);
-            out.write(metaBytes);
-            vae.params().write(out);
-            text.params().write(out);
-            unet.params().write(out);
-            out.flush();
-        });
+        Checkpoint.write(file, new Checkpoint.Meta(vaeStepsDone, unetStepsDone, scaling, cfg.model().toString(),
+                bpe.vocabSize(), history), vae.params(), text.params(), unet.params());
         listener.onCheckpoint(unetStepsDone, file);
     }
 
     private void loadCheckpoint(Path file) throws IOException {
-        try (InputStream is = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
-                DataInputStream in = new DataInputStream(is)) {
-            ObjectNode meta = readMeta(in, file);
-            String model = meta.path("model").asText();
-            if (!model.equals(cfg.model().toString())) {
-                throw new IOException(file + ": checkpoint is for model " + model + ", this run configures " + cfg.model());
-            }
-            vae.params().read(in, file.toString());
-            text.params().read(in, file.toString());
-            unet.params().read(in, file.toString());
-            vaeStepsDone = meta.path("vaeSteps").asInt();
-            unetStepsDone = meta.path("unetSteps").asInt();
-            scaling = (float) meta.path("scalingFactor").asDouble(Double.NaN);
-            history.clear();
-            for (var row : meta.path("history")) {
-                double[] r = new double[row.size()];
-                for (int i = 0; i < r.length; i++) {
-                    r[i] = row.get(i).isNumber() ? row.get(i).asDouble() : Double.NaN;
-                }
-                history.add(r);
-            }
+        String model = Checkpoint.readMeta(file).model();
+        if (!model.equals(cfg.model().toString())) {
+            throw new IOException(file + ": checkpoint is for model " + model + ", this run configures " + cfg.model());
         }
+        Checkpoint.Meta meta = Checkpoint.read(file, vae.params(), text.params(), unet.params());
+        vaeStepsDone = meta.vaeSteps();
+        unetStepsDone = meta.unetSteps();
+        scaling = meta.scalingFactor();
+        history.clear();
+        history.addAll(meta.history());
     }
 
     private void loadVaeFrom(Path file) throws IOException {
-        try (InputStream is = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
-                DataInputStream in = new DataInputStream(is)) {
-            ObjectNode meta = readMeta(in, file);
-            vae.params().read(in, file.toString());
-            float s = (float) meta.path("scalingFactor").asDouble(Double.NaN);
-            if (Float.isNaN(s)) {
-                throw new IOException(file + ": its VAE stage is not finished (no scaling factor yet)");
-            }
-            scaling = s;
+        Checkpoint.Meta meta;
+        try {
+            meta = Checkpoint.read(file, vae.params(), null, null);
         } catch (java.nio.file.NoSuchFileException e) {
             throw new IOException(file + ": no checkpoint to take the VAE from", e);
         }
+        if (Float.isNaN(meta.scalingFactor())) {
+            throw new IOException(file + ": its VAE stage is not finished (no scaling factor yet)");
+        }
+        scaling = meta.scalingFactor();
     }
 
-    private static ObjectNode readMeta(DataInputStream in, Path file) throws IOException {
-        String magic = in.readUTF();
-        if (!MAGIC.equals(magic)) {
-            throw new IOException(file + ": not a StreamCanvas training checkpoint (found header '" + magic + "')");
+    // ---------------------------------------------------------------- later stages (distillation)
+
+    /**
+     * Loads the checkpoint of a finished (or paused) run and prepares its latents without training or writing
+     * anything, so that a later stage ({@link LcmDistiller}) can use the trained models as a teacher. Needs a
+     * config with {@code resume} set and at least as many steps as the run has done.
+     */
+    public void prepareOnly() throws IOException {
+        loadOnly();
+        computeLatents();
+        prepared = true;
+    }
+
+    /**
+     * Loads the checkpoint of a run that has trained its UNet, without latents, training or writing (enough to
+     * export it with {@link OnnxExport}).
+     */
+    public void loadOnly() throws IOException {
+        Path ckpt = cfg.outDir().resolve(CHECKPOINT);
+        if (!Files.exists(ckpt)) {
+            throw new IOException(ckpt + ": no training checkpoint");
         }
-        byte[] m = new byte[in.readInt()];
-        in.readFully(m);
-        return (ObjectNode) new ObjectMapper().readTree(m);
+        ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+        loadCheckpoint(ckpt);
+        if (Float.isNaN(scaling) || unetStepsDone == 0) {
+            throw new IOException(ckpt + ": the run has not trained its UNet yet (vae step " + vaeStepsDone
+                    + ", unet step " + unetStepsDone + ")");
+        }
+    }
+
+    NDManager manager() {
+        return manager;
+    }
+
+    /** The image folder this run trains on. */
+    public ImageFolder dataset() {
+        return data;
+    }
+
+    /** [2 * nTrain, 4*h*w] scaled latent means: row 2i is training item {@code trainItems()[i]}, 2i+1 its flip. */
+    float[] trainLatents() {
+        return latents;
+    }
+
+    /** Dataset indices of the training split, in latent-row order. */
+    int[] trainItems() {
+        return trainIdx;
+    }
+
+    /** Dataset indices of the held-out split (sorted). */
+    public int[] heldOutItems() {
+        return heldIdx.clone();
+    }
+
+    /** [L] token ids of dataset item {@code item}'s caption. */
+    long[] tokenIds(int item) {
+        return tokens[item];
+    }
+
+    /** [L] token ids of the empty caption. */
+    long[] emptyTokenIds() {
+        return emptyTokens;
+    }
+
+    /** Decodes scaled latents [n, 4, h, w] to images [n, 3, S, S] clipped to [-1, 1]. */
+    float[] decode(float[] scaledLatents, int n) {
+        int h = cfg.model().latentSize();
+        try (NDManager sm = manager.newSubManager()) {
+            vae.params().lendTo(sm);
+            return vae.decode(sm.create(scaledLatents, new Shape(n, 4, h, h)).div(scaling)).clip(-1f, 1f).toFloatArray();
+        }
     }
 
     // ---------------------------------------------------------------- accessors (export, UI)
@@ -842,8 +797,8 @@ public final class Trainer implements AutoCloseable {
         return vaeStepsDone;
     }
 
-    /** Rows of {step, held-out loss, Fréchet distance (NaN if not measured), mean train loss, mean assign ms}. */
-    public List<double[]> history() {
+    /** The measurements so far, oldest first. */
+    public List<Measurement> history() {
         return List.copyOf(history);
     }
 

@@ -1,6 +1,6 @@
 package dev.streamcanvas.engine.v2v;
 
-import dev.streamcanvas.engine.model.ElementType;
+import dev.streamcanvas.engine.onnx.ElementType;
 import dev.streamcanvas.engine.onnx.GraphBuilder;
 import dev.streamcanvas.engine.onnx.Tensors;
 import dev.streamcanvas.engine.onnx.proto.OnnxProtos.AttributeProto;

@@ -196,12 +196,35 @@ class DiffusionModelTest {
             int[] ts = {999, 599};
             float[] reused = new float[latents.length];
             float[] fresh = new float[latents.length];
-            m.denoiser().predict(latents, ts, emb, 2, 2, 2, reused);
+            m.denoiser().condition(new dev.streamcanvas.engine.stream.Conditioning(ts, emb, 10, 8));
+            m.denoiser().predict(latents, 2, 2, 2, reused);
             m.runner().setFreshTensors(true);
-            m.denoiser().predict(latents, ts, emb, 2, 2, 2, fresh);
+            m.denoiser().predict(latents, 2, 2, 2, fresh);
             assertThat(fresh).containsExactly(reused);
             // out = 0.5 x + 0.1 * 0.3 + 0.001 t
             assertThat((double) reused[0]).isCloseTo(0.5 + 0.03 + 0.999, within(1e-5));
+        }
+    }
+
+    @Test
+    void theUnetUsesTheNewConditioningAfterEachHandOverAndRefusesAWrongWidth() throws Exception {
+        try (DiffusionModel m = DiffusionModel.load(fixture(), Device.CPU)) {
+            float[] latents = new float[2 * 4 * 2 * 2];
+            float[] out = new float[latents.length];
+            float[] emb = new float[2 * 10 * 8];
+            java.util.Arrays.fill(emb, 0.3f);
+            m.denoiser().condition(new dev.streamcanvas.engine.stream.Conditioning(new int[] {999, 599}, emb, 10, 8));
+            m.denoiser().predict(latents, 2, 2, 2, out);
+            // out = 0.5 x + 0.1 * mean(emb) + 0.001 t, with x = 0
+            assertThat((double) out[16]).isCloseTo(0.03 + 0.599, within(1e-5));
+            java.util.Arrays.fill(emb, -0.5f);
+            m.denoiser().condition(new dev.streamcanvas.engine.stream.Conditioning(new int[] {100, 200}, emb, 10, 8));
+            m.denoiser().predict(latents, 2, 2, 2, out);
+            assertThat((double) out[0]).isCloseTo(-0.05 + 0.1, within(1e-5));
+            assertThat((double) out[16]).isCloseTo(-0.05 + 0.2, within(1e-5));
+            assertThatThrownBy(() -> m.denoiser().condition(new dev.streamcanvas.engine.stream.Conditioning(
+                    new int[] {1}, new float[10 * 7], 10, 7))).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("D=7").hasMessageContaining("encoder_hidden_states");
         }
     }
 

@@ -3,6 +3,7 @@ package dev.streamcanvas.engine.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.streamcanvas.engine.onnx.ElementType;
 import dev.streamcanvas.engine.onnx.FixtureGenerator;
 import dev.streamcanvas.engine.onnx.FixtureSpec;
 import dev.streamcanvas.engine.onnx.FixtureSpec.Ids;

@@ -1,11 +1,11 @@
 package dev.streamcanvas.engine.onnx;
 
+import dev.streamcanvas.engine.Close;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.streamcanvas.engine.io.Half;
 import dev.streamcanvas.engine.model.Device;
-import dev.streamcanvas.engine.model.ElementType;
 import dev.streamcanvas.engine.model.OnnxGraph;
 import dev.streamcanvas.engine.onnx.FixtureSpec.Ids;
 import dev.streamcanvas.engine.onnx.FixtureSpec.Precision;
@@ -81,7 +81,7 @@ class AnalyticFixtureTest {
                     }
                 }
             }
-            assertClose(out.data(), expected, fp16);
+            Close.assertClose(out.data(), expected, (fp16 ? Close.fp16(1e-5) : Close.absolute(1e-5)));
         }
 
         // vae encoder: block means mixed into 4 channels (+ 4 log-variance channels of -20)
@@ -113,7 +113,7 @@ class AnalyticFixtureTest {
                     }
                 }
             }
-            assertClose(out.data(), expected, fp16);
+            Close.assertClose(out.data(), expected, (fp16 ? Close.fp16(1e-5) : Close.absolute(1e-5)));
         }
 
         // vae decoder: sample[b,k,y,x] = 2 * latent[b,k,y/f,x/f]
@@ -131,7 +131,7 @@ class AnalyticFixtureTest {
                     }
                 }
             }
-            assertClose(out.data(), expected, fp16);
+            Close.assertClose(out.data(), expected, (fp16 ? Close.fp16(1e-5) : Close.absolute(1e-5)));
         }
 
         // unet: 0.5*sample + 0.1*mean(ehs[b]) + 0.001*t_b (+ 0.01*mean(cond[b]))
@@ -168,7 +168,7 @@ class AnalyticFixtureTest {
                     expected[b * 4 * h * w + i] = 0.5 * sample[b * 4 * h * w + i] + term;
                 }
             }
-            assertClose(out.data(), expected, fp16);
+            Close.assertClose(out.data(), expected, (fp16 ? Close.fp16(1e-5) : Close.absolute(1e-5)));
         }
     }
 
@@ -182,12 +182,5 @@ class AnalyticFixtureTest {
         return a;
     }
 
-    /** 1e-5 absolute for float32 outputs; fp16 outputs within half an fp16 ulp of the value plus float32 error. */
-    private static void assertClose(double[] actual, double[] expected, boolean fp16) {
-        assertThat(actual).hasSameSizeAs(expected);
-        for (int i = 0; i < actual.length; i++) {
-            double tol = fp16 ? Math.max(Math.abs(expected[i]) * 0x1p-11, 0x1p-25) + 1e-5 : 1e-5;
-            assertThat(actual[i]).as("element %d", i).isCloseTo(expected[i], within(tol));
-        }
-    }
+
 }

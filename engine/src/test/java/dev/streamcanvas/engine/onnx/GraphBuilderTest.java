@@ -1,11 +1,11 @@
 package dev.streamcanvas.engine.onnx;
 
+import dev.streamcanvas.engine.Close;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.streamcanvas.engine.model.Device;
-import dev.streamcanvas.engine.model.ElementType;
 import dev.streamcanvas.engine.model.OnnxGraph;
 import dev.streamcanvas.engine.onnx.OrtRun.In;
 import dev.streamcanvas.engine.onnx.OrtRun.Out;
@@ -44,13 +44,6 @@ class GraphBuilderTest {
             f[i] = (float) a[i];
         }
         return f;
-    }
-
-    private static void assertClose(double[] actual, double[] expected, double tol) {
-        assertThat(actual).hasSameSizeAs(expected);
-        for (int i = 0; i < expected.length; i++) {
-            assertThat(actual[i]).as("element %d", i).isCloseTo(expected[i], within(tol));
-        }
     }
 
     @Test
@@ -99,7 +92,7 @@ class GraphBuilderTest {
                 }
             }
         }
-        assertClose(out.get("gn").data(), gnExp, 1e-4);
+        Close.assertClose(out.get("gn").data(), gnExp, Close.absolute(1e-4));
 
         double[] lnExp = new double[10];
         double[] smExp = new double[10];
@@ -131,16 +124,16 @@ class GraphBuilderTest {
                 linExp[n * 3 + o] = s;
             }
         }
-        assertClose(out.get("ln").data(), lnExp, 1e-4);
-        assertClose(out.get("sm").data(), smExp, 1e-6);
-        assertClose(out.get("lin").data(), linExp, 1e-5);
+        Close.assertClose(out.get("ln").data(), lnExp, Close.absolute(1e-4));
+        Close.assertClose(out.get("sm").data(), smExp, Close.absolute(1e-6));
+        Close.assertClose(out.get("lin").data(), linExp, Close.absolute(1e-5));
         double[] meanExp = new double[8];
         for (int i = 0; i < 8; i++) {
             for (int k = 0; k < 9; k++) {
                 meanExp[i] += x[i * 9 + k] / 9;
             }
         }
-        assertClose(out.get("mean").data(), meanExp, 1e-6);
+        Close.assertClose(out.get("mean").data(), meanExp, Close.absolute(1e-6));
         assertThat(out.get("mean").shape()).containsExactly(2, 4, 1, 1);
     }
 
@@ -201,21 +194,21 @@ class GraphBuilderTest {
                 mid[n * 3 + i] = v[n * 5 + 1 + i];
             }
         }
-        assertClose(out.get("rot").data(), rot, 0);
-        assertClose(out.get("mid").data(), mid, 0);
-        assertClose(out.get("t").data(), t, 0);
+        Close.assertClose(out.get("rot").data(), rot, Close.absolute(0));
+        Close.assertClose(out.get("mid").data(), mid, Close.absolute(0));
+        Close.assertClose(out.get("t").data(), t, Close.absolute(0));
         assertThat(out.get("t").shape()).containsExactly(5, 2);
-        assertClose(out.get("flat").data(), v, 0);
+        Close.assertClose(out.get("flat").data(), v, Close.absolute(0));
         assertThat(out.get("filled").data()).containsOnly(3.0).hasSize(10);
-        assertClose(out.get("same").data(), v, 0);
-        assertClose(out.get("abs").data(), abs, 0);
-        assertClose(out.get("zero").data(), new double[10], 1e-6);
-        assertClose(out.get("sincos").data(), sincos, 1e-6);
-        assertClose(out.get("expsig").data(), expsig, 1e-6);
-        assertClose(out.get("tanh").data(), tanh, 1e-6);
-        assertClose(out.get("gelu").data(), gelu, 1e-6);
-        assertClose(out.get("silu").data(), silu, 1e-6);
-        assertClose(out.get("f16").data(), f16, 0);
+        Close.assertClose(out.get("same").data(), v, Close.absolute(0));
+        Close.assertClose(out.get("abs").data(), abs, Close.absolute(0));
+        Close.assertClose(out.get("zero").data(), new double[10], Close.absolute(1e-6));
+        Close.assertClose(out.get("sincos").data(), sincos, Close.absolute(1e-6));
+        Close.assertClose(out.get("expsig").data(), expsig, Close.absolute(1e-6));
+        Close.assertClose(out.get("tanh").data(), tanh, Close.absolute(1e-6));
+        Close.assertClose(out.get("gelu").data(), gelu, Close.absolute(1e-6));
+        Close.assertClose(out.get("silu").data(), silu, Close.absolute(1e-6));
+        Close.assertClose(out.get("f16").data(), f16, Close.absolute(0));
         for (int n = 0; n < 2; n++) {
             int best = 0;
             for (int i = 1; i < 5; i++) {
@@ -265,9 +258,9 @@ class GraphBuilderTest {
                 }
             }
         }
-        assertClose(out.get("dw").data(), dw, 1e-6);
-        assertClose(out.get("pool").data(), pool, 1e-6);
-        assertClose(out.get("up").data(), up, 0);
+        Close.assertClose(out.get("dw").data(), dw, Close.absolute(1e-6));
+        Close.assertClose(out.get("pool").data(), pool, Close.absolute(1e-6));
+        Close.assertClose(out.get("up").data(), up, Close.absolute(0));
     }
 
     @org.junit.jupiter.params.ParameterizedTest
@@ -278,8 +271,8 @@ class GraphBuilderTest {
         g.output(g.reduceMean(x, false, 1), "mean", 2);
         g.output(g.split(x, 1, 1, 3)[0], "first", 2, 1);
         Map<String, Out> out = run(g, Map.of("x", new In(new double[] {1, 2, 3, 6, -1, -2, -3, -6}, 2, 4)));
-        assertClose(out.get("mean").data(), new double[] {3, -3}, 0);
-        assertClose(out.get("first").data(), new double[] {1, -1}, 0);
+        Close.assertClose(out.get("mean").data(), new double[] {3, -3}, Close.absolute(0));
+        Close.assertClose(out.get("first").data(), new double[] {1, -1}, Close.absolute(0));
     }
 
     @Test

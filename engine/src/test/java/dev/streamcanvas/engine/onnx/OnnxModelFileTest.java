@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
 import dev.streamcanvas.engine.model.Device;
-import dev.streamcanvas.engine.model.ElementType;
 import dev.streamcanvas.engine.model.ModelLoadException;
 import dev.streamcanvas.engine.model.OnnxGraph;
-import dev.streamcanvas.engine.model.TensorInfo;
 import dev.streamcanvas.engine.onnx.proto.OnnxProtos.ModelProto;
 import dev.streamcanvas.engine.onnx.proto.OnnxProtos.StringStringEntryProto;
 import dev.streamcanvas.engine.onnx.proto.OnnxProtos.TensorProto;

@@ -9,6 +9,7 @@ final class FakeModel implements StreamModel {
     final String name;
     final int factor;
     volatile RuntimeException failNextUnet;
+    volatile float poisonNextDecode = 0f; // non-zero: the next decode writes this value (NaN, Inf) into one pixel
     volatile boolean closed;
 
     FakeModel(String name, int factor) {
@@ -33,13 +34,21 @@ final class FakeModel implements StreamModel {
 
     @Override
     public Denoiser denoiser() {
-        return (latents, timesteps, embeddings, batch, h, w, out) -> {
-            RuntimeException fail = failNextUnet;
-            if (fail != null) {
-                failNextUnet = null;
-                throw fail;
+        return new Denoiser() {
+            @Override
+            public void condition(Conditioning c) {
+                unet.condition(c);
             }
-            unet.predict(latents, timesteps, embeddings, batch, h, w, out);
+
+            @Override
+            public void predict(float[] latents, int batch, int h, int w, float[] out) {
+                RuntimeException fail = failNextUnet;
+                if (fail != null) {
+                    failNextUnet = null;
+                    throw fail;
+                }
+                unet.predict(latents, batch, h, w, out);
+            }
         };
     }
 
@@ -92,6 +101,11 @@ final class FakeModel implements StreamModel {
                             }
                         }
                     }
+                }
+                float poison = poisonNextDecode;
+                if (poison != 0f) {
+                    poisonNextDecode = 0f;
+                    image[image.length / 2] = poison;
                 }
             }
         };

@@ -43,9 +43,19 @@ final class LinearFakes {
         int calls;
         int lastBatch;
         float[] lastInput; // copy of the latents of the last call
+        int conditionings; // condition() calls
+        private int[] timesteps = new int[0];
+        private float[] embeddings = new float[0];
 
         @Override
-        public void predict(float[] latents, int[] timesteps, float[] embeddings, int batch, int h, int w, float[] out) {
+        public void condition(Conditioning c) {
+            conditionings++;
+            timesteps = c.timesteps();
+            embeddings = c.embeddings();
+        }
+
+        @Override
+        public void predict(float[] latents, int batch, int h, int w, float[] out) {
             calls++;
             lastBatch = batch;
             lastInput = java.util.Arrays.copyOf(latents, batch * 4 * h * w);

@@ -145,6 +145,43 @@ class StreamEngineTest {
     }
 
     @Test
+    void aNonFiniteDecodedFrameIsReportedNamingTheGraphAndNeverShown() throws InterruptedException {
+        FakeModel m = new FakeModel("fake", 8);
+        load(m);
+        int[] good = submitAndWait(image(16, 16, 1), 16, 16);
+        m.poisonNextDecode = Float.NaN;
+        engine.submit(image(16, 16, 2), 16, 16);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (errors.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(errors).singleElement().asString().contains("vae_decoder").contains("model fake")
+                .contains("1 NaN");
+        assertThat(outputs).as("the poisoned frame is not published (the last good one stays on show)").isEmpty();
+        m.poisonNextDecode = Float.NEGATIVE_INFINITY;
+        engine.submit(image(16, 16, 3), 16, 16);
+        deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (errors.size() < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(errors.get(1)).contains("1 infinite").doesNotContain("NaN");
+        assertThat(submitAndWait(image(16, 16, 4), 16, 16)).as("the stream goes on").isNotNull();
+        assertThat(engine.metrics().errors()).isEqualTo(2);
+    }
+
+    @Test
+    void aNoiseFileWithNaNIsRefusedNamingTheFile(@TempDir Path dir) throws InterruptedException, IOException {
+        load(new FakeModel("fake", 8));
+        Path bad = dir.resolve("nan-noise.npy");
+        float[] v = new float[2 * 4 * 2 * 2];
+        v[5] = Float.NaN;
+        Npy.writeFloats(bad, v, 2, 4, 2, 2);
+        engine.apply(settings(16, 16).toBuilder().noiseFile(bad).build());
+        assertThat(submitAndWait(image(16, 16, 1), 16, 16)).isNotNull();
+        assertThat(errors).anyMatch(e -> e.contains("nan-noise.npy") && e.contains("noise value 5") && e.contains("NaN"));
+    }
+
+    @Test
     void resolutionChangeMidStreamProducesFramesOfTheNewSize() throws InterruptedException {
         load(new FakeModel("fake", 8));
         int[] a = submitAndWait(image(16, 16, 1), 16, 16);
@@ -219,5 +256,39 @@ class StreamEngineTest {
         engine.apply(settings(16, 16).toBuilder().tIndices(List.of(0, 45)).build());
         engine.submitEmpty();
         assertThat(outputs.poll(20, TimeUnit.SECONDS)).hasSize(16 * 16 + 1);
+    }
+
+    @Test
+    void aModelWhoseLoadFinishesWhileTheEngineClosesIsClosedToo() throws InterruptedException {
+        load(new FakeModel("first", 8));
+        FakeModel late = new FakeModel("late", 8);
+        java.util.concurrent.CountDownLatch loading = new java.util.concurrent.CountDownLatch(1);
+        engine.loadModel("late", () -> {
+            loading.countDown();
+            try {
+                Thread.sleep(60_000);
+            } catch (InterruptedException e) {
+                Thread.sleep(300); // close() interrupts the loader; the load still completes, after the loop ended
+            }
+            return late;
+        }, loads::add);
+        assertThat(loading.await(10, TimeUnit.SECONDS)).isTrue();
+
+        engine.close();
+
+        assertThat(late.closed).as("the late model's sessions are closed, not leaked").isTrue();
+    }
+
+    @Test
+    void metricsReadOnlyFinalOrVolatileFieldsOfTheEngine() {
+        com.tngtech.archunit.core.domain.JavaClass c = new com.tngtech.archunit.core.importer.ClassFileImporter()
+                .importClasses(StreamEngine.class).get(StreamEngine.class);
+        var accesses = c.getMethod("metrics").getFieldAccesses().stream()
+                .filter(a -> a.getTargetOwner().isEquivalentTo(StreamEngine.class)).toList();
+        assertThat(accesses).isNotEmpty();
+        assertThat(accesses).allSatisfy(a -> assertThat(a.getTarget().resolveMember().orElseThrow().getModifiers())
+                .as("field %s read by metrics() from any thread", a.getTarget().getName())
+                .containsAnyOf(com.tngtech.archunit.core.domain.JavaModifier.FINAL,
+                        com.tngtech.archunit.core.domain.JavaModifier.VOLATILE));
     }
 }

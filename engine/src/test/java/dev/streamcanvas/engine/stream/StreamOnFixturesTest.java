@@ -1,5 +1,6 @@
 package dev.streamcanvas.engine.stream;
 
+import dev.streamcanvas.engine.Close;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -135,14 +136,6 @@ class StreamOnFixturesTest {
         return sum / (ids.length * dim);
     }
 
-    private static void assertClose(float[] actual, double[] expected, double tol) {
-        assertThat(actual).hasSize(expected.length);
-        for (int k = 0; k < expected.length; k++) {
-            assertThat((double) actual[k]).as("element %d", k).isCloseTo(expected[k],
-                    within(tol * (1 + Math.abs(expected[k]))));
-        }
-    }
-
     static Stream<Arguments> modesAndSlots() {
         Stream.Builder<Arguments> b = Stream.builder();
         for (GuidanceMode g : GuidanceMode.values()) {
@@ -179,7 +172,7 @@ class StreamOnFixturesTest {
             int[] px = image(r, 32, 16);
             float[] out = run(px, 32, 16);
             double[] expected = ref.call(expectedLatent(px, 32, 16, 8), cond, uncond);
-            assertClose(out, expected, 1e-4);
+            Close.assertClose(out, expected, Close.relative(1e-4));
             // the decoded pixel is 2 * latent / sf mapped to 0..255
             int[] img = images.poll(10, TimeUnit.SECONDS);
             double v = 2 * expected[0] / SF;
@@ -222,8 +215,8 @@ class StreamOnFixturesTest {
             engine.apply(s.toBuilder().prompt(prompts[k]).negativePrompt(negatives[k]).build());
             int[] px = image(r, 16, 16);
             float[] out = run(px, 16, 16);
-            assertClose(out, ref.call(expectedLatent(px, 16, 16, 8), promptMean(dir, prompts[k], 32),
-                    promptMean(dir, negatives[k], 32)), 1e-4);
+            Close.assertClose(out, ref.call(expectedLatent(px, 16, 16, 8), promptMean(dir, prompts[k], 32),
+                    promptMean(dir, negatives[k], 32)), Close.relative(1e-4));
         }
         assertThat(errors).isEmpty();
     }
@@ -298,7 +291,7 @@ class StreamOnFixturesTest {
         for (int k = 0; k < 4; k++) {
             int[] px = image(r, 16, 16);
             float[] out = run(px, 16, 16);
-            assertClose(out, ref.call(expectedLatent(px, 16, 16, f), cond, uncond), fp16 ? 2e-2 : 1e-4);
+            Close.assertClose(out, ref.call(expectedLatent(px, 16, 16, f), cond, uncond), Close.relative(fp16 ? 2e-2 : 1e-4));
         }
         assertThat(errors).isEmpty();
     }

@@ -1,5 +1,6 @@
 package dev.streamcanvas.engine.stream;
 
+import dev.streamcanvas.engine.Close;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -53,12 +54,7 @@ class StreamPipelineTest {
         return b.build();
     }
 
-    private static void assertClose(float[] actual, double[] expected) {
-        for (int k = 0; k < expected.length; k++) {
-            assertThat((double) actual[k]).as("element %d", k)
-                    .isCloseTo(expected[k], org.assertj.core.api.Assertions.within(1e-4 * (1 + Math.abs(expected[k]))));
-        }
-    }
+    private static final java.util.function.DoubleUnaryOperator TOL = Close.relative(1e-4);
 
     @ParameterizedTest(name = "{0} with t_index {1}")
     @MethodSource("modesAndSlots")
@@ -73,10 +69,26 @@ class StreamPipelineTest {
             float[] x = frame(r);
             float[] out = p.step(x);
             double[] expected = ref.call(x, LinearFakes.promptMean("a cat"), LinearFakes.promptMean("blurry, low quality"));
-            assertClose(out, expected);
+            Close.assertClose(out, expected, TOL);
         }
         assertThat(unet.lastBatch).isEqualTo(g.unetBatch(ts.size(), 1));
         assertThat(unet.calls).isEqualTo(7);
+        assertThat(unet.conditionings).as("conditioning is handed over once per layout, not per frame").isEqualTo(1);
+    }
+
+    @org.junit.jupiter.api.Test
+    void aPromptChangeHandsTheDenoiserANewConditioningOnce() throws IOException {
+        StreamPipeline p = pipeline();
+        StreamSettings s = settings(List.of(32, 45), GuidanceMode.SELF);
+        p.configure(s, 4, H, W);
+        Random r = new Random(3);
+        p.step(frame(r));
+        p.step(frame(r));
+        p.configure(s.toBuilder().prompt("a dog").build(), 4, H, W);
+        p.step(frame(r));
+        p.step(frame(r));
+        assertThat(unet.conditionings).isEqualTo(2);
+        assertThat(unet.calls).isEqualTo(4);
     }
 
     @ParameterizedTest(name = "{0} with t_index {1}")
@@ -89,8 +101,8 @@ class StreamPipelineTest {
         Random r = new Random(2);
         for (int call = 0; call < 4; call++) {
             float[] x = frame(r);
-            assertClose(p.step(x), ref.call(x, LinearFakes.promptMean("a cat"),
-                    LinearFakes.promptMean("blurry, low quality")));
+            Close.assertClose(p.step(x), ref.call(x, LinearFakes.promptMean("a cat"),
+                    LinearFakes.promptMean("blurry, low quality")), TOL);
         }
         assertThat(unet.calls).isEqualTo(4 * ts.size());
     }
@@ -115,8 +127,8 @@ class StreamPipelineTest {
             for (int call = 0; call < 5; call++) {
                 float[] x = frame(r);
                 double[] expected = ref.call(x, LinearFakes.promptMean("a cat"), 0);
-                assertClose(guided.step(x), expected);
-                assertClose(plain.step(x), expected);
+                Close.assertClose(guided.step(x), expected, TOL);
+                Close.assertClose(plain.step(x), expected, TOL);
             }
         }
     }
@@ -143,7 +155,7 @@ class StreamPipelineTest {
         for (int call = 0; call < 3; call++) {
             double[] expected = ref.call(x0, LinearFakes.promptMean("a cat"),
                     LinearFakes.promptMean("blurry, low quality"));
-            assertClose(p.stepFromNoise(), expected);
+            Close.assertClose(p.stepFromNoise(), expected, TOL);
         }
     }
 
@@ -193,8 +205,8 @@ class StreamPipelineTest {
         for (int call = 0; call < prompts.length; call++) {
             p.configure(s.toBuilder().prompt(prompts[call]).negativePrompt(negatives[call]).build(), 4, H, W);
             float[] x = frame(r);
-            assertClose(p.step(x), ref.call(x, LinearFakes.promptMean(prompts[call]),
-                    LinearFakes.promptMean(negatives[call])));
+            Close.assertClose(p.step(x), ref.call(x, LinearFakes.promptMean(prompts[call]),
+                    LinearFakes.promptMean(negatives[call])), TOL);
         }
     }
 
@@ -223,8 +235,8 @@ class StreamPipelineTest {
         Random r = new Random(12);
         for (int call = 0; call < 5; call++) {
             float[] x = frame(r);
-            assertClose(p.step(x), ref.call(x, LinearFakes.promptMean("a cat"),
-                    LinearFakes.promptMean("blurry, low quality")));
+            Close.assertClose(p.step(x), ref.call(x, LinearFakes.promptMean("a cat"),
+                    LinearFakes.promptMean("blurry, low quality")), TOL);
         }
     }
 
@@ -244,8 +256,8 @@ class StreamPipelineTest {
                 0.8, true, false);
         for (int call = 0; call < 3; call++) {
             float[] x = frame(r);
-            assertClose(p.step(x), fresh.call(x, LinearFakes.promptMean("a cat"),
-                    LinearFakes.promptMean("blurry, low quality")));
+            Close.assertClose(p.step(x), fresh.call(x, LinearFakes.promptMean("a cat"),
+                    LinearFakes.promptMean("blurry, low quality")), TOL);
         }
     }
 
@@ -261,8 +273,8 @@ class StreamPipelineTest {
                 0.8, true, false);
         for (int call = 0; call < 3; call++) {
             float[] x = frame(r);
-            assertClose(p.step(x), fresh.call(x, LinearFakes.promptMean("a cat"),
-                    LinearFakes.promptMean("blurry, low quality")));
+            Close.assertClose(p.step(x), fresh.call(x, LinearFakes.promptMean("a cat"),
+                    LinearFakes.promptMean("blurry, low quality")), TOL);
         }
         assertThat(unet.lastBatch).isEqualTo(8);
     }
@@ -286,7 +298,7 @@ class StreamPipelineTest {
             // add_noise(latent, init_noise[0], 0)), so consecutive output frames share their noise
             float[] bf = java.util.Arrays.copyOfRange(bank, 0, E);
             JourneyReference ref = new JourneyReference(List.of(0), bf, E, GuidanceMode.NONE, 1, 1, true, true);
-            assertClose(java.util.Arrays.copyOfRange(out, f * E, (f + 1) * E), ref.call(xf, 0.055, 0.005));
+            Close.assertClose(java.util.Arrays.copyOfRange(out, f * E, (f + 1) * E), ref.call(xf, 0.055, 0.005), TOL);
         }
     }
 
@@ -310,7 +322,7 @@ class StreamPipelineTest {
         p.configure(s, 4, H, W);
         JourneyReference ref = new JourneyReference(ts, bank, E, GuidanceMode.SELF, 1.4, 0.8, true, false);
         float[] x = frame(new Random(9));
-        assertClose(p.step(x), ref.call(x, LinearFakes.promptMean("a cat"), LinearFakes.promptMean("blurry, low quality")));
+        Close.assertClose(p.step(x), ref.call(x, LinearFakes.promptMean("a cat"), LinearFakes.promptMean("blurry, low quality")), TOL);
 
         Path bad = dir.resolve("bad.npy");
         Npy.writeFloats(bad, new float[E], 1, 4, H, W);

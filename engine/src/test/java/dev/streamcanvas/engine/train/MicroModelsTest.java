@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import dev.streamcanvas.engine.assign.Gaussian;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 

@@ -8,6 +8,8 @@ import ai.djl.ndarray.types.Shape;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
+import dev.streamcanvas.engine.assign.Gaussian;
+import dev.streamcanvas.engine.assign.NoiseAssignment;
 import dev.streamcanvas.engine.model.Device;
 import dev.streamcanvas.engine.model.OnnxGraph;
 import dev.streamcanvas.engine.onnx.OnnxModelFile;
@@ -136,8 +138,10 @@ class OnnxExportTest {
     @Test
     void exportWritesTheModelFolderContract() throws Exception {
         ImageFolder data = TestImages.shapes(12, 16, 5);
-        TrainConfig cfg = new TrainConfig(dir.resolve("run"), MicroSdConfig.tiny(), TrainConfig.Assignment.EXACT, 1, 2, 2,
-                4, 1e-3f, 1e-3f, 10, 0, 0, 3, 20, 2, 7, null, false);
+        TrainConfig cfg = TrainConfig.builder().setOutDir(dir.resolve("run")).optModel(MicroSdConfig.tiny())
+                .optAssignment(NoiseAssignment.Mode.EXACT, 1).optVaeSteps(2).optSteps(2).optBatch(4)
+                .optCheckpointEvery(10).optEvalEvery(0).optQualityEvery(0).optHeldOut(3).optBpeMerges(20)
+                .optSampleSteps(2).optSeed(7).build();
         Path model = dir.resolve("model");
         try (Trainer t = new Trainer(cfg, data, null)) {
             t.run();

@@ -6,6 +6,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
+import dev.streamcanvas.engine.assign.NoiseAssignment;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -30,8 +31,10 @@ class TrainerGcTest {
 
     private List<Double> losses(Path out, boolean gcPressure) throws Exception {
         ImageFolder data = TestImages.shapes(24, 16, 5);
-        TrainConfig cfg = new TrainConfig(out, MicroSdConfig.tiny(), TrainConfig.Assignment.NONE, 1, 12, 6, 8, 2e-3f,
-                2e-3f, 100, 0, 0, 4, 40, 4, 99, null, false);
+        TrainConfig cfg = TrainConfig.builder().setOutDir(out).optModel(MicroSdConfig.tiny())
+                .optAssignment(NoiseAssignment.Mode.NONE, 1).optVaeSteps(12).optSteps(6).optBatch(8)
+                .optLearningRate(2e-3f).optVaeLearningRate(2e-3f).optCheckpointEvery(100).optEvalEvery(0)
+                .optQualityEvery(0).optHeldOut(4).optBpeMerges(40).optSampleSteps(4).optSeed(99).build();
         List<Double> losses = new ArrayList<>();
         TrainListener l = new TrainListener() {
             @Override

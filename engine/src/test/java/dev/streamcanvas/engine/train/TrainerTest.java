@@ -3,6 +3,7 @@ package dev.streamcanvas.engine.train;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.streamcanvas.engine.assign.NoiseAssignment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,9 +16,11 @@ class TrainerTest {
     @TempDir
     Path dir;
 
-    private static TrainConfig tiny(Path out, TrainConfig.Assignment a, int vaeSteps, int steps) {
-        return new TrainConfig(out, MicroSdConfig.tiny(), a, 3, vaeSteps, steps, 8, 2e-3f, 2e-3f, 5, 10, 0, 8, 40, 4,
-                77, null, false);
+    private static TrainConfig tiny(Path out, NoiseAssignment.Mode a, int vaeSteps, int steps) {
+        return TrainConfig.builder().setOutDir(out).optModel(MicroSdConfig.tiny()).optAssignment(a, 3)
+                .optVaeSteps(vaeSteps).optSteps(steps).optBatch(8).optLearningRate(2e-3f).optVaeLearningRate(2e-3f)
+                .optCheckpointEvery(5).optEvalEvery(10).optQualityEvery(0).optHeldOut(8).optBpeMerges(40)
+                .optSampleSteps(4).optSeed(77).build();
     }
 
     @Test
@@ -45,7 +48,7 @@ class TrainerTest {
                 assertThat(argb[0]).hasSize(16 * 16);
             }
         };
-        try (Trainer t = new Trainer(tiny(dir, TrainConfig.Assignment.EXACT, 60, 80), data, l)) {
+        try (Trainer t = new Trainer(tiny(dir, NoiseAssignment.Mode.EXACT, 60, 80), data, l)) {
             assertThat(t.run()).isEqualTo(Trainer.Outcome.COMPLETED);
             assertThat(t.scalingFactor()).isPositive().isFinite();
         }
@@ -65,7 +68,7 @@ class TrainerTest {
         Path straight = dir.resolve("straight");
         Path crashed = dir.resolve("crashed");
         Map<String, float[]> expected;
-        try (Trainer t = new Trainer(tiny(straight, TrainConfig.Assignment.FP16, 7, 12), data, null)) {
+        try (Trainer t = new Trainer(tiny(straight, NoiseAssignment.Mode.FP16, 7, 12), data, null)) {
             t.run();
             expected = t.unet().params().snapshot();
         }
@@ -78,10 +81,10 @@ class TrainerTest {
                 }
             }
         };
-        try (Trainer t = new Trainer(tiny(crashed, TrainConfig.Assignment.FP16, 7, 12), data, killer)) {
+        try (Trainer t = new Trainer(tiny(crashed, NoiseAssignment.Mode.FP16, 7, 12), data, killer)) {
             assertThatThrownBy(t::run).hasMessage("killed");
         }
-        try (Trainer t = new Trainer(tiny(crashed, TrainConfig.Assignment.FP16, 7, 12).withResume(true), data, null)) {
+        try (Trainer t = new Trainer(tiny(crashed, NoiseAssignment.Mode.FP16, 7, 12).withResume(true), data, null)) {
             t.run();
             assertThat(t.unetStepsDone()).isEqualTo(12);
             Map<String, float[]> got = t.unet().params().snapshot();
@@ -108,7 +111,7 @@ class TrainerTest {
                 }
             }
         };
-        try (Trainer t = new Trainer(tiny(dir, TrainConfig.Assignment.NONE, 4, 20), data, l)) {
+        try (Trainer t = new Trainer(tiny(dir, NoiseAssignment.Mode.NONE, 4, 20), data, l)) {
             holder[0] = t;
             assertThat(t.run()).isEqualTo(Trainer.Outcome.CANCELLED);
             assertThat(seen[0]).isEqualTo(3);
@@ -121,7 +124,7 @@ class TrainerTest {
                 halted.countDown();
             }
         };
-        try (Trainer t = new Trainer(tiny(dir, TrainConfig.Assignment.NONE, 4, 5).withResume(true), data, waits)) {
+        try (Trainer t = new Trainer(tiny(dir, NoiseAssignment.Mode.NONE, 4, 5).withResume(true), data, waits)) {
             t.pause();
             Thread worker = new Thread(() -> {
                 try {
@@ -172,7 +175,7 @@ class TrainerTest {
                 events.add("resumed " + stage + " " + stepsDone);
             }
         };
-        try (Trainer t = new Trainer(tiny(dir, TrainConfig.Assignment.NONE, 2, 4), data, l)) {
+        try (Trainer t = new Trainer(tiny(dir, NoiseAssignment.Mode.NONE, 2, 4), data, l)) {
             holder[0] = t;
             Thread worker = new Thread(() -> {
                 try {
@@ -196,14 +199,16 @@ class TrainerTest {
     void vanillaAndImmiscibleRunsSeeTheSameBatchesAndTheSameNoiseDraws() throws Exception {
         // with a batch of one, the assignment cannot reorder anything: both runs must end bit-identical
         ImageFolder data = TestImages.shapes(12, 16, 4);
-        TrainConfig base = new TrainConfig(dir.resolve("v"), MicroSdConfig.tiny(), TrainConfig.Assignment.NONE, 1, 3, 4,
-                1, 2e-3f, 2e-3f, 50, 0, 0, 4, 20, 2, 5, null, false);
+        TrainConfig base = TrainConfig.builder().setOutDir(dir.resolve("v")).optModel(MicroSdConfig.tiny())
+                .optAssignment(NoiseAssignment.Mode.NONE, 1).optVaeSteps(3).optSteps(4).optBatch(1)
+                .optLearningRate(2e-3f).optVaeLearningRate(2e-3f).optCheckpointEvery(50).optEvalEvery(0)
+                .optQualityEvery(0).optHeldOut(4).optBpeMerges(20).optSampleSteps(2).optSeed(5).build();
         Map<String, float[]> vanilla;
         try (Trainer t = new Trainer(base, data, null)) {
             t.run();
             vanilla = t.unet().params().snapshot();
         }
-        try (Trainer t = new Trainer(base.withOutDir(dir.resolve("i")).withAssignment(TrainConfig.Assignment.EXACT, 1), data, null)) {
+        try (Trainer t = new Trainer(base.withOutDir(dir.resolve("i")).withAssignment(NoiseAssignment.Mode.EXACT, 1), data, null)) {
             t.run();
             Map<String, float[]> imm = t.unet().params().snapshot();
             assertThat(imm.get("conv_out.weight")).containsExactly(vanilla.get("conv_out.weight"));

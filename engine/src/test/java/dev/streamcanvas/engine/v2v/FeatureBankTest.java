@@ -5,11 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.streamcanvas.engine.model.Device;
 import dev.streamcanvas.engine.model.OnnxGraph;
-import dev.streamcanvas.engine.model.RunClock;
+import dev.streamcanvas.engine.model.GraphRunner;
 import dev.streamcanvas.engine.model.Unet;
 import dev.streamcanvas.engine.onnx.OnnxModelFile;
 import dev.streamcanvas.engine.onnx.proto.OnnxProtos.ModelProto;
 import dev.streamcanvas.engine.schedule.NoiseSchedule;
+import dev.streamcanvas.engine.stream.Conditioning;
 import dev.streamcanvas.engine.stream.GuidanceMode;
 import dev.streamcanvas.engine.stream.PromptEncoder;
 import dev.streamcanvas.engine.stream.StreamPipeline;
@@ -63,14 +64,14 @@ class FeatureBankTest {
             FeatureBank bank = unet.featureBank();
             float[] out = new float[plain.length];
             bank.configure(BankSettings.OFF, 1, true);
-            unet.predict(in[0], ts(), in[1], B, S, S, out);
+            predict(unet, in[0], in[1], out);
             assertThat(maxAbsDiff(out, plain)).isLessThan(TOL);
             bank.configure(BankSettings.ON.withInterval(1), 1, true);
-            unet.predict(in[0], ts(), in[1], B, S, S, out); // empty bank: plain attention, then filled
+            predict(unet, in[0], in[1], out); // empty bank: plain attention, then filled
             assertThat(maxAbsDiff(out, plain)).isLessThan(TOL);
             assertThat(bank.filled()).isTrue();
             // the same frame again: the bank holds its own K, V, O, so nothing changes
-            unet.predict(in[0], ts(), in[1], B, S, S, out);
+            predict(unet, in[0], in[1], out);
             assertThat(maxAbsDiff(out, plain)).as("own bank").isLessThan(TOL);
         }
     }
@@ -86,12 +87,40 @@ class FeatureBankTest {
             FeatureBank bank = unet.featureBank();
             float[] out = new float[plainA.length];
             bank.configure(BankSettings.ON.withInterval(1).withFusionThreshold(0f), 1, true);
-            unet.predict(other[0], ts(), a[1], B, S, S, out);
-            unet.predict(a[0], ts(), a[1], B, S, S, out);
+            predict(unet, other[0], a[1], out);
+            predict(unet, a[0], a[1], out);
             assertThat(maxAbsDiff(out, plainA)).isGreaterThan(1e-3f);
             bank.reset();
-            unet.predict(a[0], ts(), a[1], B, S, S, out);
+            predict(unet, a[0], a[1], out);
             assertThat(maxAbsDiff(out, plainA)).isLessThan(TOL);
+        }
+    }
+
+    @Test
+    void eachConditioningLayoutKeepsItsOwnBank() throws Exception {
+        Path file = original();
+        SplittableRandom r = new SplittableRandom(5);
+        float[][] a = inputs(r);
+        float[][] other = inputs(r);
+        int[] later = {200, 100};
+        float[] plainLater;
+        try (Unet plain = new Unet(OnnxGraph.load(file, Device.CPU, 1), new GraphRunner())) {
+            plainLater = new float[B * 4 * S * S];
+            predict(plain, later, a[0], a[1], plainLater);
+        }
+        try (Unet unet = banked(file)) {
+            FeatureBank bank = unet.featureBank();
+            float[] out = new float[plainLater.length];
+            bank.configure(BankSettings.ON.withInterval(1).withFusionThreshold(0f), 1, true);
+            predict(unet, other[0], a[1], out); // fills the bank of the ts() layout with another frame
+            predict(unet, later, a[0], a[1], out); // a new layout: its own, still empty bank
+            assertThat(maxAbsDiff(out, plainLater)).as("other layout's bank unused").isLessThan(TOL);
+            predict(unet, later, a[0], a[1], out); // now its own bank holds this very frame
+            assertThat(maxAbsDiff(out, plainLater)).as("own bank").isLessThan(TOL);
+            predict(unet, other[0], a[1], out);
+            // two merges: the later layout's second call, and the ts() layout's bank, still full, on its second
+            // call (had the later layout replaced it, that call would have filled it again: one merge)
+            assertThat(bank.merges()).isEqualTo(2);
         }
     }
 
@@ -104,7 +133,7 @@ class FeatureBankTest {
             float[] out = new float[B * 4 * S * S];
             bank.configure(BankSettings.ON.withInterval(3), 1, true);
             for (int i = 0; i < 7; i++) {
-                unet.predict(in[0], ts(), in[1], B, S, S, out);
+                predict(unet, in[0], in[1], out);
             }
             // calls 0 (fill), 3 and 6 (merges)
             assertThat(bank.updates()).isEqualTo(3);
@@ -136,7 +165,6 @@ class FeatureBankTest {
                 }
             };
             StreamPipeline p = new StreamPipeline(NoiseSchedule.STABLE_DIFFUSION, unet, prompts, null);
-            p.setFeatureBank(bank);
             StreamSettings s = StreamSettings.builder().prompt("a").size(S * 8, S * 8).slots(2)
                     .guidance(GuidanceMode.SELF).temporal(BankSettings.ON.withInterval(1)).build();
             float[] frame = inputs(new SplittableRandom(4))[0];
@@ -164,16 +192,26 @@ class FeatureBankTest {
         return new int[] {500, 300};
     }
 
+    /** Conditions the UNet on {@link #ts()} and these embeddings, then predicts all B rows. */
+    private static void predict(Unet unet, float[] latents, float[] embeddings, float[] out) {
+        predict(unet, ts(), latents, embeddings, out);
+    }
+
+    private static void predict(Unet unet, int[] timesteps, float[] latents, float[] embeddings, float[] out) {
+        unet.condition(new Conditioning(timesteps, embeddings, AttentionUnetFixture.L, AttentionUnetFixture.D));
+        unet.predict(latents, B, S, S, out);
+    }
+
     private Unet banked(Path file) throws Exception {
         BankedUnetFile.Prepared p = BankedUnetFile.prepare(file, dir.resolve("cache"));
         OnnxGraph g = OnnxGraph.load(p.file(), Device.CPU, 1);
-        return new Unet(g, new RunClock(), new FeatureBank(p.layout(), g.environment()));
+        return new Unet(g, new GraphRunner(), new FeatureBank(p.layout(), g.environment()));
     }
 
     private static float[] plainPredict(Path file, float[][] in) throws Exception {
-        try (Unet plain = new Unet(OnnxGraph.load(file, Device.CPU, 1), new RunClock())) {
+        try (Unet plain = new Unet(OnnxGraph.load(file, Device.CPU, 1), new GraphRunner())) {
             float[] out = new float[B * 4 * S * S];
-            plain.predict(in[0], ts(), in[1], B, S, S, out);
+            predict(plain, in[0], in[1], out);
             return out;
         }
     }

@@ -1,0 +1,175 @@
+package dev.streamcanvas.app.train;
+
+import dev.streamcanvas.engine.assign.NoiseAssignment;
+import dev.streamcanvas.engine.train.MicroSdConfig;
+import dev.streamcanvas.engine.train.TrainComparison;
+import dev.streamcanvas.engine.train.TrainConfig;
+import java.nio.file.Path;
+import java.util.List;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+
+/**
+ * The Train tab's configuration form: the fields as typed, checked into a {@link TrainComparison.Plan} on start.
+ * UI thread only.
+ */
+public final class TrainForm {
+    /** Noise pairing of the immiscible run; NONE trains the vanilla run only. */
+    public enum AssignmentChoice {
+        NONE("none (vanilla only)", NoiseAssignment.Mode.NONE), EXACT("exact", NoiseAssignment.Mode.EXACT),
+        FP16("fp16 (quantized)", NoiseAssignment.Mode.FP16), KNN("nearest of k", NoiseAssignment.Mode.KNN);
+
+        private final String label;
+        private final NoiseAssignment.Mode mode;
+
+        AssignmentChoice(String label, NoiseAssignment.Mode mode) {
+            this.label = label;
+            this.mode = mode;
+        }
+
+        public NoiseAssignment.Mode mode() {
+            return mode;
+        }
+
+        @Override
+        public String toString() {
+            return label;
+        }
+    }
+
+    /** A named model size. */
+    public record ModelPreset(String name, MicroSdConfig config) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    /** The presets offered: the CLI's default size, the larger standard one, a tiny one for a quick try. */
+    public static List<ModelPreset> presets() {
+        return List.of(new ModelPreset("micro 64 px", new MicroSdConfig(64, 16, 32, 64, 2, 4, 77, 8)),
+                new ModelPreset("standard 64 px (larger)", MicroSdConfig.standard()),
+                new ModelPreset("tiny 16 px (quick try)", MicroSdConfig.tiny()));
+    }
+
+    private final ObservableList<ModelPreset> modelPresets = FXCollections.observableArrayList(presets());
+    private final ObjectProperty<ModelPreset> modelPreset = new SimpleObjectProperty<>(modelPresets.get(0));
+    private final StringProperty steps = new SimpleStringProperty("3000");
+    private final StringProperty vaeSteps = new SimpleStringProperty("2000");
+    private final StringProperty batch = new SimpleStringProperty("32");
+    private final StringProperty learningRate = new SimpleStringProperty("0.001");
+    private final ObjectProperty<AssignmentChoice> assignment = new SimpleObjectProperty<>(AssignmentChoice.EXACT);
+    private final StringProperty knnK = new SimpleStringProperty("4");
+    private final StringProperty seed = new SimpleStringProperty("1234");
+    private final StringProperty evalEvery = new SimpleStringProperty("50");
+    private final StringProperty sampleEvery = new SimpleStringProperty("250");
+    private final ObjectProperty<Path> outputFolder = new SimpleObjectProperty<>();
+
+    TrainForm(Path outputRoot) {
+        outputFolder.set(outputRoot);
+    }
+
+    /**
+     * The checked configuration of one start: the vanilla run and, unless the assignment is NONE, the immiscible
+     * run with the same seed, data order and (the vanilla run's) VAE.
+     *
+     * @throws IllegalArgumentException naming the bad field
+     */
+    TrainComparison.Plan plan() {
+        int s = positive("Steps", steps.get(), 1);
+        int v = positive("VAE steps", vaeSteps.get(), 0);
+        int b = positive("Batch", batch.get(), 1);
+        float lr;
+        try {
+            lr = Float.parseFloat(learningRate.get().trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("Learning rate must be a number like 0.001, got '" + learningRate.get() + "'.");
+        }
+        if (!(lr > 0) || lr > 1) {
+            throw new IllegalArgumentException("Learning rate must be in (0, 1], got " + learningRate.get().trim() + ".");
+        }
+        long sd;
+        try {
+            sd = Long.parseLong(seed.get().trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("Seed must be a whole number, got '" + seed.get() + "'.");
+        }
+        int eval = positive("Metrics every", evalEvery.get(), 1);
+        int sample = positive("Samples every", sampleEvery.get(), 1);
+        AssignmentChoice a = assignment.get();
+        int k = a == AssignmentChoice.KNN ? positive("k", knnK.get(), 1) : 1;
+        Path out = outputFolder.get();
+        if (out == null) {
+            throw new IllegalArgumentException("Choose an output folder.");
+        }
+        TrainConfig base = TrainConfig.builder().setOutDir(out).optModel(modelPreset.get().config()).optVaeSteps(v)
+                .optSteps(s).optBatch(b).optLearningRate(lr).optCheckpointEvery(Math.max(1, Math.min(200, s / 5)))
+                .optEvalEvery(eval).optQualityEvery(sample).optSeed(sd).build();
+        return TrainComparison.plan(base, a.mode(), k);
+    }
+
+    private static int positive(String field, String text, int min) {
+        int v;
+        try {
+            v = Integer.parseInt(text == null ? "" : text.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(field + " must be a whole number, got '" + text + "'.");
+        }
+        if (v < min) {
+            throw new IllegalArgumentException(field + " must be at least " + min + ", got " + v + ".");
+        }
+        return v;
+    }
+
+    public ObservableList<ModelPreset> modelPresets() {
+        return modelPresets;
+    }
+
+    public ObjectProperty<ModelPreset> modelPresetProperty() {
+        return modelPreset;
+    }
+
+    public StringProperty stepsProperty() {
+        return steps;
+    }
+
+    public StringProperty vaeStepsProperty() {
+        return vaeSteps;
+    }
+
+    public StringProperty batchProperty() {
+        return batch;
+    }
+
+    public StringProperty learningRateProperty() {
+        return learningRate;
+    }
+
+    public ObjectProperty<AssignmentChoice> assignmentProperty() {
+        return assignment;
+    }
+
+    public StringProperty knnKProperty() {
+        return knnK;
+    }
+
+    public StringProperty seedProperty() {
+        return seed;
+    }
+
+    public StringProperty evalEveryProperty() {
+        return evalEvery;
+    }
+
+    public StringProperty sampleEveryProperty() {
+        return sampleEvery;
+    }
+
+    public ObjectProperty<Path> outputFolderProperty() {
+        return outputFolder;
+    }
+}
