@@ -6,10 +6,14 @@ import dev.streamcanvas.engine.model.DiffusionModel;
 import dev.streamcanvas.engine.model.ModelLoadException;
 import dev.streamcanvas.engine.model.OnnxGraph;
 import dev.streamcanvas.engine.model.GraphRunner;
+import dev.streamcanvas.engine.model.Unet;
 import dev.streamcanvas.engine.model.VaeEncoder;
+import dev.streamcanvas.engine.stream.Conditioning;
+import dev.streamcanvas.engine.stream.Denoiser;
 import dev.streamcanvas.engine.stream.GuidanceMode;
 import dev.streamcanvas.engine.stream.ImageTensors;
 import dev.streamcanvas.engine.stream.StreamSettings;
+import dev.streamcanvas.engine.v2v.BankSettings;
 import dev.streamcanvas.engine.v2v.OpticalFlow;
 import dev.streamcanvas.engine.v2v.TemporalMetrics;
 import java.io.IOException;
@@ -18,6 +22,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -75,6 +80,11 @@ public final class ConsistencyCommand implements Callable<Integer> {
             description = "Write a strip: input, without bank, with bank (rows) for 6 consecutive frames.")
     Path strip;
 
+    @Option(names = "--check-empty-bank", description = "First compare the edited UNet with empty banks against the "
+            + "original UNet on one random batch at the clip's latent size and print the largest difference (loads "
+            + "the original UNet a second time).")
+    boolean checkEmptyBank;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -98,6 +108,19 @@ public final class ConsistencyCommand implements Callable<Integer> {
         int[] size = common.sizeOr(model.fixedSize());
         int w = size[0];
         int h = size[1];
+        if (checkEmptyBank) {
+            try {
+                int f = model.codec().factor();
+                double d = emptyBankDifference(model, common.model.resolve("unet/model.onnx"), common.device,
+                        h / f, w / f, seed);
+                out.printf(Locale.ROOT, "empty bank vs original UNet: max |difference| %.3g at %dx%d latents "
+                        + "(%s 1e-5)%n", d, h / f, w / f, d <= 1e-5 ? "within" : "NOT within");
+            } catch (ModelLoadException | RuntimeException e) {
+                model.close();
+                err.println("consistency: --check-empty-bank: " + e.getMessage());
+                return 1;
+            }
+        }
         List<int[]> clipFrames;
         StreamSettings off;
         try {
@@ -162,6 +185,42 @@ public final class ConsistencyCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /**
+     * The largest |edited UNet with empty banks - original UNet| over one batch of random latents and embeddings
+     * (seeded), both run through {@link Unet} on this model's device.
+     */
+    static double emptyBankDifference(DiffusionModel model, Path originalUnet, Device device, int lh, int lw,
+            long seed) throws ModelLoadException {
+        int c = model.codec().channels();
+        int l = model.prompts().sequenceLength();
+        int d = model.prompts().width();
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] latents = new float[c * lh * lw];
+        float[] emb = new float[l * d];
+        for (int i = 0; i < latents.length; i++) {
+            latents[i] = (float) r.nextGaussian();
+        }
+        for (int i = 0; i < emb.length; i++) {
+            emb[i] = (float) r.nextGaussian();
+        }
+        Conditioning cond = new Conditioning(new int[] {500}, emb, l, d);
+        float[] edited = new float[latents.length];
+        float[] plain = new float[latents.length];
+        Denoiser banked = model.denoiser();
+        banked.temporal(BankSettings.OFF, seed, true);
+        banked.condition(cond);
+        banked.predict(latents, 1, lh, lw, edited);
+        try (Unet original = new Unet(OnnxGraph.load(originalUnet, device), new GraphRunner())) {
+            original.condition(cond);
+            original.predict(latents, 1, lh, lw, plain);
+        }
+        double max = 0;
+        for (int i = 0; i < plain.length; i++) {
+            max = Math.max(max, Math.abs((double) edited[i] - plain[i]));
+        }
+        return max;
     }
 
     private static List<int[]> render(SyncStream stream, StreamSettings s, List<int[]> clip, int w, int h)

@@ -46,6 +46,18 @@ class TemporalCommandsTest {
     }
 
     @Test
+    void consistencyChecksThatTheEditedUnetWithEmptyBanksPredictsWhatTheOriginalPredicts() {
+        int code = run(new ConsistencyCommand(), "--model", attention.toString(), "--frames", "3", "--steps", "1",
+                "--check-empty-bank");
+        assertThat(code).as(err.toString()).isZero();
+        java.util.regex.Matcher m = java.util.regex.Pattern
+                .compile("empty bank vs original UNet: max \\|difference\\| (\\S+) at 8x8 latents \\(within 1e-5\\)")
+                .matcher(out.toString());
+        assertThat(m.find()).as(out.toString()).isTrue();
+        assertThat(Double.parseDouble(m.group(1))).isLessThanOrEqualTo(1e-5);
+    }
+
+    @Test
     void consistencyPrintsBothRowsAndWritesTheStrip() throws Exception {
         Path strip = tmp.resolve("strip.png");
         int code = run(new ConsistencyCommand(), "--model", attention.toString(), "--frames", "7", "--steps", "2",
