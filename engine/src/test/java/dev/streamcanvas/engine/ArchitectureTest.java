@@ -3,9 +3,12 @@ package dev.streamcanvas.engine;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import dev.streamcanvas.engine.v2v.BankSettings;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -51,6 +54,16 @@ class ArchitectureTest {
                         "dev.streamcanvas.engine.onnx..", "ai.onnxruntime..", "ai.djl..")
                 .because("the stream pipeline sees a model only through StreamModel, Denoiser, LatentCodec and"
                         + " PromptEncoder, so a fake or a new backend can stand in")
+                .check(engine);
+    }
+
+    @Test
+    void streamSeesTheFeatureBankOnlyAsSettings() {
+        noClasses().that().resideInAPackage("dev.streamcanvas.engine.stream..")
+                .should().dependOnClassesThat(JavaClass.Predicates.resideInAPackage("dev.streamcanvas.engine.v2v..")
+                        .and(DescribedPredicate.not(JavaClass.Predicates.equivalentTo(BankSettings.class))))
+                .because("StreamV2V's bank (ONNX Runtime tensors) lives behind the Denoiser, which takes only its"
+                        + " BankSettings (Denoiser.temporal)")
                 .check(engine);
     }
 

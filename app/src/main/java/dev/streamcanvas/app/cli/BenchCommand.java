@@ -6,6 +6,8 @@ import dev.streamcanvas.engine.stream.FilterSettings;
 import dev.streamcanvas.engine.stream.FrameTimings;
 import dev.streamcanvas.engine.stream.GuidanceMode;
 import dev.streamcanvas.engine.stream.StreamSettings;
+import dev.streamcanvas.engine.v2v.BankSettings;
+import dev.streamcanvas.engine.v2v.FeatureBank;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -34,6 +36,9 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Mixin
     StreamOptions common = new StreamOptions();
+
+    @Mixin
+    TemporalOptions temporal = new TemporalOptions();
 
     @Option(names = "--steps", defaultValue = "4", description = "Stream slots n. Default: ${DEFAULT-VALUE}.")
     int steps;
@@ -111,9 +116,14 @@ public final class BenchCommand implements Callable<Integer> {
         }
         DiffusionModel model;
         try {
-            model = DiffusionModel.load(common.model, common.device, common.tinyVae);
+            model = DiffusionModel.load(common.model, common.device, common.tinyVae, temporal.enabled);
         } catch (ModelLoadException e) {
             err.println("bench: " + e.getMessage());
+            return 2;
+        }
+        if (temporal.enabled && model.featureBank() == null) {
+            model.close();
+            err.println("bench: --temporal: the UNet of " + common.model + " cannot take a feature bank (see the log)");
             return 2;
         }
         int[] size = common.sizeOr(model.fixedSize());
@@ -127,6 +137,20 @@ public final class BenchCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
         FilterSettings filter = FilterSettings.on(0.98, 10);
+        List<Phase> banked = new ArrayList<>();
+        if (temporal.enabled) {
+            try {
+                BankSettings on = temporal.settings(true);
+                banked.add(new Phase("bank off (edited graph)", base, true));
+                banked.add(new Phase("bank on", base.toBuilder().temporal(on).build(), true));
+                banked.add(new Phase("bank on, no fusion", base.toBuilder().temporal(on.withFusionStrength(0f)).build(),
+                        true));
+            } catch (IllegalArgumentException e) {
+                model.close();
+                err.println("bench: " + e.getMessage());
+                return 2;
+            }
+        }
         List<Phase> phases = List.of(
                 new Phase("stream batch, none", base, true),
                 new Phase("sequential, none", base.toBuilder().denoisingBatch(false).build(), true),
@@ -153,7 +177,7 @@ public final class BenchCommand implements Callable<Integer> {
             }
             int blocks = (frames + BLOCK - 1) / BLOCK;
             ConsoleProgress progress = new ConsoleProgress(err, "bench",
-                    blocks * timed.size() + 2 * (frames + warmup));
+                    blocks * (timed.size() + banked.size()) + 2 * (frames + warmup));
             int done = 0;
             int[] clock = new int[1];
             for (int b = 0; b < blocks; b++) {
@@ -179,15 +203,37 @@ public final class BenchCommand implements Callable<Integer> {
                 done += frames + warmup;
                 progress.update(done, phases.get(i).name());
             }
+            // the feature-bank phases, interleaved among themselves like the timing phases
+            List<List<FrameTimings>> bankCollected = new ArrayList<>();
+            for (int i = 0; i < banked.size(); i++) {
+                bankCollected.add(new ArrayList<>());
+            }
+            for (int b = 0; b < blocks && !banked.isEmpty(); b++) {
+                for (int i = 0; i < banked.size(); i++) {
+                    int want = Math.min(BLOCK, frames - bankCollected.get(i).size());
+                    if (!runFrames(stream, banked.get(i), warmup, want, w, h, clock, cancel, bankCollected.get(i))) {
+                        progress.finish();
+                        err.println("bench: cancelled");
+                        return 130;
+                    }
+                    progress.update(++done, banked.get(i).name());
+                }
+            }
             progress.finish();
             for (int i = 0; i < phases.size(); i++) {
                 results.add(new Result(phases.get(i), collected.get(i)));
+            }
+            for (int i = 0; i < banked.size(); i++) {
+                results.add(new Result(banked.get(i), bankCollected.get(i)));
             }
         } catch (Exception e) {
             err.println("bench: " + e.getMessage());
             return 1;
         }
         print(out, model.name(), runtime, size, results);
+        if (!banked.isEmpty()) {
+            printBank(out, results.subList(phases.size(), results.size()), model.featureBank());
+        }
         if (roofline) {
             try {
                 printRoofline(out, model, size, results.get(0).median(FrameTimings::totalMs));
@@ -323,6 +369,30 @@ public final class BenchCommand implements Callable<Integer> {
                 r.get(5).median(FrameTimings::unetMs) / r.get(0).median(FrameTimings::unetMs));
         out.printf(Locale.ROOT, "  similarity filter skip rate:          static %.0f%% vs moving %.0f%%%n",
                 100 * r.get(6).skipRate(), 100 * r.get(7).skipRate());
+        out.flush();
+    }
+
+    /**
+     * The feature-bank lines: mean times (updates happen every interval-th call, so the median alone would hide
+     * the merge), the same-run ratios, and the merge cost per update from the bank's own clock.
+     */
+    private void printBank(PrintWriter out, List<Result> r, FeatureBank bank) {
+        out.printf(Locale.ROOT, "feature bank (%d layers, %d with fusion; interval %d, fusion %s at %s, merge ratio %s):%n",
+                bank.layout().size(), bank.layout().fusionCount(), temporal.interval, temporal.strength,
+                temporal.threshold, temporal.mergeRatio);
+        double[] frame = new double[r.size()];
+        double[] unet = new double[r.size()];
+        for (int i = 0; i < r.size(); i++) {
+            frame[i] = r.get(i).timings().stream().mapToDouble(FrameTimings::totalMs).average().orElse(0);
+            unet[i] = r.get(i).timings().stream().mapToDouble(FrameTimings::unetMs).average().orElse(0);
+            out.printf(Locale.ROOT, "  %-26s mean frame %8.2f ms (%6.1f fps), mean unet %8.2f ms%n", r.get(i).phase().name(),
+                    frame[i], frame[i] > 0 ? 1000 / frame[i] : 0, unet[i]);
+        }
+        out.printf(Locale.ROOT, "  bank on vs off:            %.2fx frame time (unet %.2fx)%n", frame[1] / frame[0],
+                unet[1] / unet[0]);
+        out.printf(Locale.ROOT, "  fusion (on vs no fusion):  %+.2f ms per UNet call%n", unet[1] - unet[2]);
+        out.printf(Locale.ROOT, "  merge:                     %.2f ms per update (%d merges, Java, engine thread)%n",
+                bank.merges() == 0 ? 0 : bank.mergeNanos() / 1e6 / bank.merges(), bank.merges());
         out.flush();
     }
 

@@ -3,6 +3,8 @@ package dev.streamcanvas.app.cli;
 import dev.streamcanvas.engine.model.ModelFolder;
 import dev.streamcanvas.engine.onnx.FixtureGenerator;
 import dev.streamcanvas.engine.onnx.FixtureSpec;
+import dev.streamcanvas.engine.onnx.OnnxModelFile;
+import dev.streamcanvas.engine.v2v.AttentionUnetFixture;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -77,18 +79,31 @@ public final class FixtureCommand implements Callable<Integer> {
     @Option(names = "--external-data", description = "Store weights of 1 KiB or more in model.onnx_data (optimum layout).")
     boolean externalData;
 
+    @Option(names = "--attention", paramLabel = "classic|sdpa",
+            description = "Replace the UNet by a small one with self- and cross-attention in the pattern torch.onnx "
+                    + "writes for diffusers (classic or PyTorch 2 SDPA), for trying the StreamV2V feature bank.")
+    String attention;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws IOException {
         FixtureSpec fs = toSpec();
+        if (attention != null && !attention.equalsIgnoreCase("classic") && !attention.equalsIgnoreCase("sdpa")) {
+            throw bad("--attention must be classic or sdpa, got '" + attention + "'");
+        }
         if (java.nio.file.Files.exists(out) && !java.nio.file.Files.isDirectory(out)) {
             spec.commandLine().getErr().println("fixture: --out " + out + " is an existing file, not a folder");
             spec.commandLine().getErr().flush();
             return 2;
         }
         FixtureGenerator.write(out, fs);
+        if (attention != null) {
+            // batch, height and width stay symbolic; opset 17, the width of --width
+            OnnxModelFile.write(AttentionUnetFixture.build(attention.equalsIgnoreCase("sdpa"), false, true, 1, 8, fs.seed(),
+                    17, Math.max(2, fs.channels() / 2 * 2), fs.seqLen(), fs.textDim()), out.resolve("unet/model.onnx"));
+        }
         PrintWriter pw = spec.commandLine().getOut();
         ModelFolder.Report report = ModelFolder.check(out);
         pw.println("Wrote " + fs.weights().name().toLowerCase(java.util.Locale.ROOT) + " fixture " + report.dir() + " ("

@@ -39,6 +39,9 @@ public final class RenderCommand implements Callable<Integer> {
     @Mixin
     StreamOptions common = new StreamOptions();
 
+    @Mixin
+    TemporalOptions temporal = new TemporalOptions();
+
     static final class Source {
         @Option(names = "--input", paramLabel = "IMG|DIR", description = "An image, or a folder of images (name order).")
         Path input;
@@ -135,10 +138,14 @@ public final class RenderCommand implements Callable<Integer> {
         }
         DiffusionModel model;
         try {
-            model = DiffusionModel.load(common.model, common.device, common.tinyVae);
+            model = DiffusionModel.load(common.model, common.device, common.tinyVae, temporal.enabled);
         } catch (ModelLoadException e) {
             err.println("render: " + e.getMessage());
             return 2;
+        }
+        if (temporal.enabled && model.featureBank() == null) {
+            err.println("render: --temporal: the UNet of " + model.name() + " cannot take a feature bank (see the log);"
+                    + " rendering without it");
         }
         StreamSettings settings;
         try {
@@ -199,7 +206,8 @@ public final class RenderCommand implements Callable<Integer> {
         int[] size = common.sizeOr(model.fixedSize());
         StreamSettings.Builder b = StreamSettings.builder().prompt(prompt).negativePrompt(negativePrompt)
                 .guidance(guidance).gamma(gamma).delta(delta).size(size[0], size[1]).slots(steps)
-                .denoisingBatch(!sequential).directStep(model.singleStep());
+                .denoisingBatch(!sequential).directStep(model.singleStep())
+                .temporal(temporal.settings(temporal.enabled && model.featureBank() != null));
         if (denoise != null && denoise.tIndex != null) {
             b.tIndices(denoise.tIndex);
         } else if (denoise != null && denoise.strength != null) {
@@ -231,6 +239,11 @@ public final class RenderCommand implements Callable<Integer> {
                 s.tIndices().isEmpty() ? Double.toString(s.strength()) : "-",
                 s.resolvedTIndices().toString().replace(" ", ""), s.guidance().name().toLowerCase(Locale.ROOT),
                 s.delta()));
+        if (s.temporal().enabled()) {
+            sb.append(String.format(Locale.ROOT, ", Temporal: bank every %d, fusion %s at %s, merge ratio %s",
+                    s.temporal().interval(), s.temporal().fusionStrength(), s.temporal().fusionThreshold(),
+                    s.temporal().mergeRatio()));
+        }
         return sb.toString();
     }
 }

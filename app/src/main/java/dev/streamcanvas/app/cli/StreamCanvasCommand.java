@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
             FixtureCommand.class,
             RenderCommand.class,
             BenchCommand.class,
+            ConsistencyCommand.class,
             AssignCommand.class,
             TrainCommand.class,
             DistillCommand.class,

@@ -42,6 +42,9 @@ public final class GenerateView {
     @FXML private CheckBox similarityBox;
     @FXML private Slider thresholdSlider;
     @FXML private Label thresholdValue;
+    @FXML private CheckBox temporalBox;
+    @FXML private Slider temporalSlider;
+    @FXML private Label temporalValue;
     @FXML private ComboBox<Resolution> resolutionBox;
     @FXML private Label settingsError;
 
@@ -70,6 +73,9 @@ public final class GenerateView {
         slider(thresholdSlider, thresholdValue, vm.similarityThresholdProperty(), "%.3f");
         thresholdSlider.disableProperty().bind(vm.similarityFilterProperty().not());
         similarityBox.selectedProperty().bindBidirectional(vm.similarityFilterProperty());
+        slider(temporalSlider, temporalValue, vm.temporalStrengthProperty(), "%.2f");
+        temporalSlider.disableProperty().bind(vm.temporalProperty().not());
+        temporalBox.selectedProperty().bindBidirectional(vm.temporalProperty());
 
         SpinnerValueFactory.IntegerSpinnerValueFactory steps = new SpinnerValueFactory.IntegerSpinnerValueFactory(1, StreamSettings.MAX_SLOTS,
                 vm.stepsProperty().get());

@@ -55,6 +55,8 @@ public final class GenerateViewModel {
     private final LongProperty seed = new SimpleLongProperty(this, "seed");
     private final BooleanProperty similarityFilter = new SimpleBooleanProperty(this, "similarityFilter");
     private final DoubleProperty similarityThreshold = new SimpleDoubleProperty(this, "similarityThreshold");
+    private final BooleanProperty temporal = new SimpleBooleanProperty(this, "temporal");
+    private final DoubleProperty temporalStrength = new SimpleDoubleProperty(this, "temporalStrength");
     private final ObjectProperty<Resolution> resolution = new SimpleObjectProperty<>(this, "resolution");
     private final ObjectProperty<DeviceChoice> device = new SimpleObjectProperty<>(this, "device", DeviceChoice.CPU);
     private final ReadOnlyObjectWrapper<ModelInfo> model = new ReadOnlyObjectWrapper<>(this, "model");
@@ -80,7 +82,7 @@ public final class GenerateViewModel {
         prompt.addListener((o, a, b) -> textDebouncer.trigger());
         negativePrompt.addListener((o, a, b) -> textDebouncer.trigger());
         for (javafx.beans.value.ObservableValue<?> p : List.of(strength, steps, guidance, gamma, delta, seed, similarityFilter,
-                similarityThreshold, resolution)) {
+                similarityThreshold, resolution, temporal, temporalStrength)) {
             p.addListener((o, a, b) -> controlDebouncer.trigger());
         }
         device.addListener((o, before, after) -> {
@@ -102,6 +104,8 @@ public final class GenerateViewModel {
         similarityFilter.set(s.similarityFilter());
         similarityThreshold.set(s.similarityThreshold());
         resolution.set(new Resolution(s.width(), s.height()));
+        temporal.set(s.temporal());
+        temporalStrength.set(s.temporalStrength());
     }
 
     /** Called after settings were sent to the service (the app saves them then). */
@@ -113,7 +117,8 @@ public final class GenerateViewModel {
     public GenerationSettings settings() {
         Resolution r = resolution.get();
         return new GenerationSettings(nz(prompt.get()), nz(negativePrompt.get()), strength.get(), steps.get(), guidance.get(), gamma.get(),
-                delta.get(), seed.get(), similarityFilter.get(), similarityThreshold.get(), r.width(), r.height());
+                delta.get(), seed.get(), similarityFilter.get(), similarityThreshold.get(), r.width(), r.height(),
+                temporal.get(), temporalStrength.get());
     }
 
     private static String nz(String s) {
@@ -319,6 +324,16 @@ public final class GenerateViewModel {
 
     public DoubleProperty similarityThresholdProperty() {
         return similarityThreshold;
+    }
+
+    /** StreamV2V feature bank on/off ("temporal consistency"). */
+    public BooleanProperty temporalProperty() {
+        return temporal;
+    }
+
+    /** Feature-fusion strength of the bank, 0..1. */
+    public DoubleProperty temporalStrengthProperty() {
+        return temporalStrength;
     }
 
     public ObjectProperty<Resolution> resolutionProperty() {

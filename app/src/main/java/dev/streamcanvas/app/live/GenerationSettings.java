@@ -25,9 +25,13 @@ import java.util.Objects;
  *                            [{@link StreamSettings#SIDE_MULTIPLE}, {@link StreamSettings#MAX_SIDE}] that holds
  *                            every choice of the Generate tab
  * @param height              as {@code width}
+ * @param temporal            StreamV2V feature bank ("temporal consistency"); the app turns it on for webcam and
+ *                            video input and off for the canvas, the user may change it
+ * @param temporalStrength    the bank's feature-fusion strength, in [0, 1]
  */
 public record GenerationSettings(String prompt, String negativePrompt, double strength, int steps, GuidanceMode guidance,
-        double gamma, double delta, long seed, boolean similarityFilter, double similarityThreshold, int width, int height) {
+        double gamma, double delta, long seed, boolean similarityFilter, double similarityThreshold, int width, int height,
+        boolean temporal, double temporalStrength) {
 
     /** UI range of the picture side (see {@code width}). */
     public static final int MIN_SIZE = 64;
@@ -49,12 +53,23 @@ public record GenerationSettings(String prompt, String negativePrompt, double st
         check("gamma", gamma, 0, MAX_GAMMA);
         check("delta", delta, 0, 1);
         check("similarityThreshold", similarityThreshold, 0, MAX_THRESHOLD);
+        check("temporalStrength", temporalStrength, 0, 1);
         int m = StreamSettings.SIDE_MULTIPLE;
         if (width < MIN_SIZE || width > MAX_SIZE || width % m != 0 || height < MIN_SIZE || height > MAX_SIZE || height % m != 0) {
             throw new IllegalArgumentException("resolution must be a multiple of " + m + " between " + MIN_SIZE + " and " + MAX_SIZE
                     + " on each side, got " + width + "x" + height);
         }
     }
+
+    /** Without the temporal settings: the bank off, fusion strength at its default. */
+    public GenerationSettings(String prompt, String negativePrompt, double strength, int steps, GuidanceMode guidance,
+            double gamma, double delta, long seed, boolean similarityFilter, double similarityThreshold, int width,
+            int height) {
+        this(prompt, negativePrompt, strength, steps, guidance, gamma, delta, seed, similarityFilter, similarityThreshold,
+                width, height, false, DEFAULT_TEMPORAL_STRENGTH);
+    }
+
+    public static final double DEFAULT_TEMPORAL_STRENGTH = 0.8;
 
     private static void check(String name, double v, double lo, double hi) {
         if (!(v >= lo && v <= hi)) {
@@ -72,6 +87,7 @@ public record GenerationSettings(String prompt, String negativePrompt, double st
         return PngWriter.oneLine(prompt) + "\nNegative prompt: " + PngWriter.oneLine(negativePrompt) + "\nSteps: " + steps + ", Strength: " + strength
                 + ", Guidance: " + guidance.name().toLowerCase(java.util.Locale.ROOT) + ", Gamma: " + gamma + ", Delta: " + delta
                 + ", Seed: " + seed + ", Similarity filter: " + (similarityFilter ? "on " + similarityThreshold : "off")
+                + ", Temporal: " + (temporal ? "on " + temporalStrength : "off")
                 + ", Size: " + width + "x" + height + ", Model: " + model + ", Device: " + device;
     }
 }

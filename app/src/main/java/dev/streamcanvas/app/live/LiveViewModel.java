@@ -111,6 +111,12 @@ public final class LiveViewModel {
         generate.resolutionProperty().addListener((o, a, r) -> resize(r));
         generate.modelProperty().addListener((o, a, m) -> updateBanner(m));
         input.activeProperty().addListener((o, a, b) -> saveDebouncer.trigger());
+        // temporal consistency follows the input: on for webcam and video, off for the canvas (the user may change it)
+        input.activeProperty().addListener((o, a, kind) -> {
+            if (kind != null && kind != a) {
+                generate.temporalProperty().set(kind == SourceKind.WEBCAM || kind == SourceKind.VIDEO);
+            }
+        });
         outputOnly.addListener((o, a, b) -> saveDebouncer.trigger());
         canvasModel.resize(settings.width, settings.height);
         updateBanner(generate.modelProperty().get());

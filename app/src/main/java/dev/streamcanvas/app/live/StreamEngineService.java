@@ -59,6 +59,8 @@ public final class StreamEngineService implements GenerationService, StreamEngin
                 .slots(g.steps()).guidance(g.guidance())
                 .gamma((float) g.gamma()).delta((float) g.delta())
                 .filter(g.similarityFilter() ? FilterSettings.on(g.similarityThreshold(), 10) : FilterSettings.OFF)
+                .temporal(dev.streamcanvas.engine.v2v.BankSettings.OFF.withEnabled(g.temporal())
+                        .withFusionStrength((float) g.temporalStrength()))
                 .size(w, h).build();
     }
 
@@ -160,7 +162,7 @@ public final class StreamEngineService implements GenerationService, StreamEngin
         int[][] size = new int[1][];
         String[] status = new String[1];
         engine.loadModel(folder.toString(), () -> {
-            DiffusionModel m = DiffusionModel.load(folder, d);
+            DiffusionModel m = DiffusionModel.load(folder, d, false, true); // with the feature bank when it can take one
             size[0] = m.fixedSize();
             status[0] = m.runtimeStatus();
             return m;

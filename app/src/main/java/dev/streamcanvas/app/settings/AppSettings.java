@@ -26,6 +26,8 @@ public final class AppSettings {
     public double similarityThreshold;
     public int width;
     public int height;
+    public boolean temporal;
+    public double temporalStrength = GenerationSettings.DEFAULT_TEMPORAL_STRENGTH;
     // model
     public String modelFolder;
     public DeviceChoice device = DeviceChoice.CPU;
@@ -58,6 +60,8 @@ public final class AppSettings {
         gamma = g.gamma();
         delta = g.delta();
         seed = g.seed();
+        temporal = g.temporal();
+        temporalStrength = g.temporalStrength();
         similarityFilter = g.similarityFilter();
         similarityThreshold = g.similarityThreshold();
         width = g.width();
@@ -67,6 +71,7 @@ public final class AppSettings {
     /** The generation part; throws IllegalArgumentException naming the first invalid field. */
     public GenerationSettings generation() {
         return new GenerationSettings(prompt == null ? "" : prompt, negativePrompt == null ? "" : negativePrompt, strength, steps,
-                guidance == null ? GuidanceMode.SELF : guidance, gamma, delta, seed, similarityFilter, similarityThreshold, width, height);
+                guidance == null ? GuidanceMode.SELF : guidance, gamma, delta, seed, similarityFilter, similarityThreshold, width, height,
+                temporal, temporalStrength);
     }
 }

@@ -45,6 +45,23 @@ class GenerateViewModelTest {
     }
 
     @Test
+    void temporalConsistencyToggleAndStrengthReachTheServiceAndTheEngineSettings() {
+        vm.temporalProperty().set(true);
+        vm.temporalStrengthProperty().set(0.35);
+        runner.advance(GenerateViewModel.CONTROL_DELAY);
+
+        assertThat(service.applied).hasSize(1);
+        GenerationSettings sent = service.applied.get(0);
+        assertThat(sent.temporal()).isTrue();
+        assertThat(sent.temporalStrength()).isEqualTo(0.35);
+        dev.streamcanvas.engine.v2v.BankSettings bank =
+                dev.streamcanvas.app.live.StreamEngineServiceAccess.toEngine(sent).temporal();
+        assertThat(bank.enabled()).isTrue();
+        assertThat(bank.fusionStrength()).isEqualTo(0.35f);
+        assertThat(bank.interval()).isEqualTo(dev.streamcanvas.engine.v2v.BankSettings.DEFAULT_INTERVAL);
+    }
+
+    @Test
     void editThatEndsWhereItStartedSendsNothing() {
         String before = vm.promptProperty().get();
         vm.promptProperty().set("something else");

@@ -8,6 +8,12 @@ import dev.streamcanvas.engine.stream.LatentCodec;
 import dev.streamcanvas.engine.stream.PromptEncoder;
 import dev.streamcanvas.engine.stream.StreamModel;
 import dev.streamcanvas.engine.text.ClipTokenizer;
+import dev.streamcanvas.engine.onnx.OnnxFormatException;
+import dev.streamcanvas.engine.v2v.BankEditException;
+import dev.streamcanvas.engine.v2v.BankLayer;
+import dev.streamcanvas.engine.v2v.BankLayout;
+import dev.streamcanvas.engine.v2v.BankedUnetFile;
+import dev.streamcanvas.engine.v2v.FeatureBank;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,6 +74,19 @@ public final class DiffusionModel implements StreamModel {
      * @throws ModelLoadException with one message naming the file and the expected versus found signature
      */
     public static DiffusionModel load(Path dir, Device device, boolean tinyVae) throws ModelLoadException {
+        return load(dir, device, tinyVae, false);
+    }
+
+    /**
+     * Loads a model folder, optionally with the StreamV2V feature bank: the UNet's self-attention layers are edited
+     * once ({@link BankedUnetFile}, cached by the file's hash) and the edited graph is loaded with a
+     * {@link FeatureBank}. A UNet that cannot take a bank (no self-attention, fused attention, ...) loads as is,
+     * with one log line saying why; the bank is then unavailable ({@link #featureBank()} is null).
+     *
+     * @param featureBank edit and load the UNet for the feature bank (settings then turn the bank on and off)
+     */
+    public static DiffusionModel load(Path dir, Device device, boolean tinyVae, boolean featureBank)
+            throws ModelLoadException {
         Path root = dir.toAbsolutePath().normalize();
         if (!Files.isDirectory(root)) {
             throw new ModelLoadException(root + ": not a model folder (expected " + LAYOUT + ")");
@@ -106,9 +125,31 @@ public final class DiffusionModel implements StreamModel {
             TextEncoder text = new TextEncoder(textGraph, tokenizer, clock);
             opened.set(opened.size() - 1, text);
 
-            OnnxGraph unetGraph = OnnxGraph.load(root.resolve("unet/model.onnx"), device);
+            Path unetFile = root.resolve("unet/model.onnx");
+            BankedUnetFile.Prepared prepared = featureBank ? prepareBank(unetFile) : null;
+            BankLayout layout = prepared == null ? null : prepared.layout();
+            if (prepared != null) {
+                unetFile = prepared.file();
+            }
+            OnnxGraph unetGraph = OnnxGraph.load(unetFile, device);
             opened.add(unetGraph);
-            Unet unet = new Unet(unetGraph, clock);
+            FeatureBank bank = null;
+            if (layout != null) {
+                try {
+                    bank = new FeatureBank(layout, unetGraph.environment());
+                } catch (ai.onnxruntime.OrtException e) {
+                    throw new ModelLoadException(unetFile + ": cannot allocate the feature bank: " + e.getMessage(), e);
+                }
+            }
+            Unet unet;
+            try {
+                unet = new Unet(unetGraph, clock, bank);
+            } catch (ModelLoadException | RuntimeException e) {
+                if (bank != null) {
+                    bank.close();
+                }
+                throw e;
+            }
             opened.set(opened.size() - 1, unet);
 
             VaeCodec codec;
@@ -165,6 +206,40 @@ public final class DiffusionModel implements StreamModel {
     public static dev.streamcanvas.engine.stream.StreamEngine.ModelLoader loader(Path dir, Device device,
             boolean tinyVae) {
         return () -> load(dir, device, tinyVae);
+    }
+
+    /** A loader with the feature bank: {@code load(dir, device, tinyVae, featureBank)}. */
+    public static dev.streamcanvas.engine.stream.StreamEngine.ModelLoader loader(Path dir, Device device,
+            boolean tinyVae, boolean featureBank) {
+        return () -> load(dir, device, tinyVae, featureBank);
+    }
+
+    /** The edited UNet for the feature bank, or null (with a log line) when this UNet cannot take one. */
+    private static BankedUnetFile.Prepared prepareBank(Path unetFile) throws ModelLoadException {
+        try {
+            BankedUnetFile.Prepared p = BankedUnetFile.prepare(unetFile, BankedUnetFile.defaultCache());
+            if (p.layout().size() == 0) {
+                return null;
+            }
+            for (BankLayer l : p.layout().layers()) {
+                if (l.level() < 0) {
+                    LOG.warn("{}: self-attention {} is not reachable from 'sample' at a known resolution; loading "
+                            + "the UNet without the feature bank", unetFile, l.name());
+                    return null;
+                }
+            }
+            return p;
+        } catch (BankEditException e) {
+            LOG.warn("{}; loading the UNet without the feature bank", e.getMessage());
+            return null;
+        } catch (OnnxFormatException e) {
+            throw new ModelLoadException(e.getMessage(), e);
+        }
+    }
+
+    /** The StreamV2V feature bank of the UNet, or null when loaded without one (or the UNet cannot take one). */
+    public FeatureBank featureBank() {
+        return unet.featureBank();
     }
 
     private static String statusOf(RuntimeStatus s) {

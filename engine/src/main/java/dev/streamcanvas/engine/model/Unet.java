@@ -6,10 +6,14 @@ import dev.streamcanvas.engine.onnx.ElementType;
 import dev.streamcanvas.engine.onnx.TensorInfo;
 import dev.streamcanvas.engine.stream.Conditioning;
 import dev.streamcanvas.engine.stream.Denoiser;
+import dev.streamcanvas.engine.v2v.BankSettings;
+import dev.streamcanvas.engine.v2v.FeatureBank;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The UNet graph: {@code sample [B,4,h,w]}, {@code timestep} (int64/float/float16, [B] or scalar),
@@ -36,6 +40,7 @@ public final class Unet implements Denoiser, AutoCloseable {
     private final int textWidth; // D, -1 when symbolic
     private final boolean scalarTimestep;
     private final Map<Integer, Slots> slotsByBatch = new HashMap<>();
+    private final FeatureBank bank; // StreamV2V feature bank of an edited graph; null for a plain UNet
     private float guidanceScale = 8f;
     private int[] timesteps = new int[0]; // [rows] of the current conditioning
     private float[] embeddings = new float[0]; // [rows, L, D] of the current conditioning
@@ -74,8 +79,21 @@ public final class Unet implements Denoiser, AutoCloseable {
      * @throws ModelLoadException naming the file and the expected versus found signature
      */
     public Unet(OnnxGraph graph, GraphRunner clock) throws ModelLoadException {
+        this(graph, clock, null);
+    }
+
+    /**
+     * A UNet whose graph carries the feature-bank edit ({@code dev.streamcanvas.engine.v2v.AttentionGraphEdit}):
+     * {@code bank} feeds its extra inputs before every run and is told after every call. Owned (closed) by this.
+     *
+     * @param bank null for a plain UNet
+     */
+    public Unet(OnnxGraph graph, GraphRunner clock, FeatureBank bank) throws ModelLoadException {
         this.graph = graph;
         this.clock = clock;
+        this.bank = bank;
+        Set<String> bankInputs = bank == null ? Set.of()
+                : new HashSet<>(bank.layout().inputNames());
         sample = GraphCheck.input(graph, ROLE, "sample", SAMPLE, GraphCheck.FLOATS, 4);
         timestep = GraphCheck.input(graph, ROLE, "timestep", "timestep [batch] or [] int64|float32|float16",
                 EnumSet.of(ElementType.INT64, ElementType.INT32, ElementType.FLOAT32, ElementType.FLOAT16), 0, 1);
@@ -92,7 +110,7 @@ public final class Unet implements Denoiser, AutoCloseable {
         out = GraphCheck.output(graph, ROLE, List.of("out_sample"), "out_sample [batch, 4, h, w] float32|float16",
                 GraphCheck.FLOATS, 4);
         for (TensorInfo t : graph.inputs()) {
-            if (t != sample && t != timestep && t != text && t != cond) {
+            if (t != sample && t != timestep && t != text && t != cond && !bankInputs.contains(t.name())) {
                 throw new ModelLoadException(graph.file() + ": unet has an unexpected input " + t.signature()
                         + "; expected only sample, timestep, encoder_hidden_states and optionally timestep_cond");
             }
@@ -107,6 +125,11 @@ public final class Unet implements Denoiser, AutoCloseable {
 
     public OnnxGraph graph() {
         return graph;
+    }
+
+    /** The StreamV2V feature bank, or null when the graph has none. */
+    public FeatureBank featureBank() {
+        return bank;
     }
 
     /** Latent channels the UNet takes. */
@@ -148,6 +171,13 @@ public final class Unet implements Denoiser, AutoCloseable {
     }
 
     @Override
+    public void temporal(BankSettings settings, long seed, boolean reset) {
+        if (bank != null) {
+            bank.configure(settings, seed, reset);
+        }
+    }
+
+    @Override
     public void predict(float[] latents, int batch, int h, int w, float[] result) {
         if (batch > timesteps.length) {
             throw new IllegalStateException("unet: predict of " + batch + " rows, but the conditioning has "
@@ -155,6 +185,11 @@ public final class Unet implements Denoiser, AutoCloseable {
         }
         int e = channels * h * w;
         int ld = seqLen * embWidth;
+        if (bank != null) {
+            // the bank keeps one set of banks per conditioning layout (the timesteps of the rows called), so the
+            // per-slot calls of sequential mode never share one and a prompt change keeps it
+            bank.beginCall(timesteps, batch, h, w);
+        }
         int start = 0;
         while (start < batch) {
             int end = batch;
@@ -166,6 +201,9 @@ public final class Unet implements Denoiser, AutoCloseable {
             }
             run(latents, start, end - start, h, w, e, ld, result);
             start = end;
+        }
+        if (bank != null) {
+            bank.endCall();
         }
     }
 
@@ -202,7 +240,8 @@ public final class Unet implements Denoiser, AutoCloseable {
                 s.condSlot.putFloats(all, 0, all.length);
                 s.condFor = guidanceScale;
             }
-            clock.run(graph.session(), s.feeds, s.pinned);
+            Map<String, OnnxTensor> pinned = bank == null ? s.pinned : bank.bind(s.feeds, s.pinned, start, rows);
+            clock.run(graph.session(), s.feeds, pinned);
             s.outSlot.getFloats(0, result, start * e, rows * e);
         } catch (OrtException ex) {
             throw new IllegalStateException(graph.file() + ": unet run failed for batch " + rows + " at "
@@ -234,6 +273,9 @@ public final class Unet implements Denoiser, AutoCloseable {
             s.close();
         }
         slotsByBatch.clear();
+        if (bank != null) {
+            bank.close();
+        }
         graph.close();
     }
 }

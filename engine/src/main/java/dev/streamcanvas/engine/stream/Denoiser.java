@@ -1,5 +1,7 @@
 package dev.streamcanvas.engine.stream;
 
+import dev.streamcanvas.engine.v2v.BankSettings;
+
 /**
  * The noise-prediction network (the UNet) as the stream core sees it. Conditioning is explicit: the core hands the
  * per-row timesteps and text embeddings (with L and D) to {@link #condition} once per batch-layout change, and
@@ -26,6 +28,15 @@ public interface Denoiser {
      * @param out     [rows, C, h, w] receives the predicted noise
      */
     void predict(float[] latents, int rows, int h, int w, float[] out);
+
+    /**
+     * Hands over the StreamV2V feature-bank settings (the bank itself lives behind the denoiser, which feeds and
+     * updates it around its own runs). {@code reset} empties the banks: the stream core passes true on a seed,
+     * t_index/steps, size or guidance-layout change and on an input switch, false on a prompt change. Denoisers
+     * without a bank ignore it.
+     */
+    default void temporal(BankSettings settings, long seed, boolean reset) {
+    }
 
     /** Guidance scale fed to UNets that take an LCM {@code timestep_cond}; others ignore it. */
     default void setEmbeddedGuidanceScale(float w) {

@@ -138,6 +138,7 @@ public final class StreamPipeline {
             buildLayout();
         }
         denoiser.setEmbeddedGuidanceScale(s.embeddedGuidance());
+        denoiser.temporal(s.temporal(), s.seed(), noiseChanged || scheduleChanged || layoutChanged);
     }
 
     /** Builds the UNet batch layout: timesteps and embeddings per row, for the guidance mode in force. */
@@ -170,6 +171,9 @@ public final class StreamPipeline {
         bufferValid = false;
         if (stock != null) {
             Arrays.fill(stock, 0f);
+        }
+        if (settings != null) {
+            denoiser.temporal(settings.temporal(), settings.seed(), true);
         }
     }
 

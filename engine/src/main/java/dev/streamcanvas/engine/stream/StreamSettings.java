@@ -1,5 +1,6 @@
 package dev.streamcanvas.engine.stream;
 
+import dev.streamcanvas.engine.v2v.BankSettings;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -26,11 +27,12 @@ import java.util.Objects;
  * @param frameBatch       frames per call F (only with a single slot, for single-step models)
  * @param directStep       use F = (x_t - b eps) / a directly instead of the LCM boundary scalings (turbo models)
  * @param embeddedGuidance guidance scale w for UNets with an LCM {@code timestep_cond} input
+ * @param temporal         StreamV2V feature bank ("temporal consistency"); used when the model has a bank
  */
 public record StreamSettings(String prompt, String negativePrompt, long seed, Path noiseFile, double strength,
         int slots, List<Integer> tIndices, GuidanceMode guidance, float gamma, float delta, FilterSettings filter,
         int width, int height, boolean denoisingBatch, boolean doAddNoise, int frameBatch, boolean directStep,
-        float embeddedGuidance) {
+        float embeddedGuidance, BankSettings temporal) {
     public static final int MAX_SLOTS = 8;
     public static final int MAX_SIDE = 4096;
     /** Width and height must be multiples of this (the VAE's usual downscale factor). */
@@ -41,6 +43,7 @@ public record StreamSettings(String prompt, String negativePrompt, long seed, Pa
         Objects.requireNonNull(negativePrompt, "negativePrompt");
         Objects.requireNonNull(guidance, "guidance");
         Objects.requireNonNull(filter, "filter");
+        temporal = temporal == null ? BankSettings.OFF : temporal;
         tIndices = tIndices == null || tIndices.isEmpty() ? List.of() : TIndexMapping.validate(tIndices);
         if (!(strength >= 0 && strength <= 1)) {
             throw new IllegalArgumentException("strength must be in [0, 1], got " + strength);
@@ -110,6 +113,7 @@ public record StreamSettings(String prompt, String negativePrompt, long seed, Pa
         b.frameBatch = frameBatch;
         b.directStep = directStep;
         b.embeddedGuidance = embeddedGuidance;
+        b.temporal = temporal;
         return b;
     }
 
@@ -133,6 +137,7 @@ public record StreamSettings(String prompt, String negativePrompt, long seed, Pa
         private int frameBatch = 1;
         private boolean directStep;
         private float embeddedGuidance = 8.0f;
+        private BankSettings temporal = BankSettings.OFF;
 
         public Builder prompt(String v) {
             prompt = v;
@@ -222,10 +227,16 @@ public record StreamSettings(String prompt, String negativePrompt, long seed, Pa
             return this;
         }
 
+        /** StreamV2V feature-bank settings (off by default, as for the canvas). */
+        public Builder temporal(BankSettings v) {
+            temporal = v;
+            return this;
+        }
+
         public StreamSettings build() {
             return new StreamSettings(prompt, negativePrompt, seed, noiseFile, strength, slots, tIndices, guidance,
                     gamma, delta, filter, width, height, denoisingBatch, doAddNoise, frameBatch, directStep,
-                    embeddedGuidance);
+                    embeddedGuidance, temporal);
         }
     }
 }
