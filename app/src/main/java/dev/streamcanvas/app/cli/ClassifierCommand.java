@@ -20,8 +20,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code streamcanvas classifier}: trains the emoji category classifier behind the sample-quality metrics. */
 @Command(name = "classifier", mixinStandardHelpOptions = true,
-        description = {"Train the emoji category classifier (the feature network of `evaluate`) on the training split of",
-            "an image folder with categories.json, and report its top-1 accuracy on the held-out split (the same",
+        description = {"Train the emoji category classifier (the feature network of `evaluate`).",
+            "It trains on the training split of an image folder with categories.json, and reports its top-1 accuracy on the held-out split (the same",
             "--held-out count gives the same split as `train`)."})
 public final class ClassifierCommand implements Callable<Integer> {
     @Spec

@@ -21,8 +21,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code streamcanvas distill}: latent consistency distillation of a trained run, for 1-4 step streaming. */
 @Command(name = "distill", mixinStandardHelpOptions = true,
-        description = {"Distil a finished `train` run into a few-step model (latent consistency distillation, the teacher's",
-            "classifier-free guidance baked in). The model flags must be those of the teacher run. Ctrl-C stops after",
+        description = {"Distil a finished `train` run into a 1-4 step model (latent consistency distillation).",
+            "The teacher's classifier-free guidance is baked in. The model flags must be those of the teacher run. Ctrl-C stops after",
             "writing a checkpoint; --resume continues. Writes sample grids at 1, 2 and 4 steps, and --export a model folder."})
 public final class DistillCommand implements Callable<Integer> {
     @Spec

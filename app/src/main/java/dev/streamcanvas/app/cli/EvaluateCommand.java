@@ -34,8 +34,8 @@ import picocli.CommandLine.Spec;
  * frames. Writes PNG grids, {@code evaluation.md} and {@code evaluation.csv} into {@code --out}.
  */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
-        description = {"Render a model's evidence grids through the stream engine and measure them with the emoji",
-            "classifier (category accuracy, Frechet distance on its features vs held-out real images)."})
+        description = {"Render a model's evidence grids through the stream engine and measure them.",
+            "Measures with the emoji classifier (category accuracy, Frechet distance on its features vs held-out real images)."})
 public final class EvaluateCommand implements Callable<Integer> {
     /** The 32 fixed prompts, written like the captions, with the emoji.json category each belongs to. */
     static final List<String[]> PROMPTS = List.of(
