@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -59,17 +60,8 @@ public final class DistillCommand implements Callable<Integer> {
     @Option(names = "--checkpoint-every", defaultValue = "100", description = "Checkpoint interval in steps (default ${DEFAULT-VALUE}).")
     int checkpointEvery;
 
-    @Option(names = "--size", defaultValue = "64", description = "Teacher's image size (default ${DEFAULT-VALUE}).")
-    int size;
-
-    @Option(names = "--unet-channels", defaultValue = "32", description = "Teacher's UNet base width (default ${DEFAULT-VALUE}).")
-    int unetChannels;
-
-    @Option(names = "--vae-channels", defaultValue = "16", description = "Teacher's VAE base width (default ${DEFAULT-VALUE}).")
-    int vaeChannels;
-
-    @Option(names = "--text-dim", defaultValue = "64", description = "Teacher's text embedding width (default ${DEFAULT-VALUE}).")
-    int textDim;
+    @Mixin
+    MicroModelOptions sizes = new MicroModelOptions();
 
     @Option(names = "--held-out", defaultValue = "64", description = "Teacher's held-out count (default ${DEFAULT-VALUE}).")
     int heldOut;
@@ -96,7 +88,7 @@ public final class DistillCommand implements Callable<Integer> {
         TrainConfig teacherCfg;
         LcmDistiller.Config cfg;
         try {
-            MicroSdConfig model = new MicroSdConfig(size, vaeChannels, unetChannels, textDim, 2, 4, 77, 8);
+            MicroSdConfig model = sizes.config();
             // resume and an unreachable step target: the teacher run is only read, never trained or written
             teacherCfg = TrainConfig.builder().setOutDir(teacher).optModel(model).optVaeSteps(0)
                     .optSteps(Integer.MAX_VALUE).optBatch(batch).optEvalEvery(0).optQualityEvery(0).optHeldOut(heldOut)
@@ -105,7 +97,7 @@ public final class DistillCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        ImageFolder folder = ImageFolder.load(data, size, List.of(new PngDecoder(), new ImageIoDecoder()));
+        ImageFolder folder = ImageFolder.load(data, sizes.size, List.of(new PngDecoder(), new ImageIoDecoder()));
         TrainCommand.TrainProgress progress = new TrainCommand.TrainProgress(o);
         try (Trainer t = new Trainer(teacherCfg, folder, null)) {
             o.println("loading the teacher " + teacher + " and encoding the training set ...");

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -57,17 +58,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--lr", defaultValue = "1e-3", description = "UNet/text learning rate (default ${DEFAULT-VALUE}).")
     float lr;
 
-    @Option(names = "--size", defaultValue = "64", description = "Image size, multiple of 16 (default ${DEFAULT-VALUE}).")
-    int size;
-
-    @Option(names = "--unet-channels", defaultValue = "32", description = "UNet base width (default ${DEFAULT-VALUE}).")
-    int unetChannels;
-
-    @Option(names = "--vae-channels", defaultValue = "16", description = "VAE base width (default ${DEFAULT-VALUE}).")
-    int vaeChannels;
-
-    @Option(names = "--text-dim", defaultValue = "64", description = "Text embedding width (default ${DEFAULT-VALUE}).")
-    int textDim;
+    @Mixin
+    MicroModelOptions sizes = new MicroModelOptions();
 
     @Option(names = "--checkpoint-every", defaultValue = "100", description = "Checkpoint interval in steps (default ${DEFAULT-VALUE}).")
     int checkpointEvery;
@@ -169,7 +161,7 @@ public final class TrainCommand implements Callable<Integer> {
         MicroSdConfig model;
         TrainConfig cfg;
         try {
-            model = new MicroSdConfig(size, vaeChannels, unetChannels, textDim, 2, 4, 77, 8);
+            model = sizes.config();
             cfg = TrainConfig.builder().setOutDir(out).optModel(model).optAssignment(mode, k).optVaeSteps(vaeSteps)
                     .optSteps(steps).optBatch(batch).optLearningRate(lr).optCheckpointEvery(checkpointEvery)
                     .optEvalEvery(evalEvery).optQualityEvery(qualityEvery).optHeldOut(heldOut).optSeed(seed)
@@ -177,7 +169,7 @@ public final class TrainCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        ImageFolder folder = ImageFolder.load(data, size, List.of(new PngDecoder(), new ImageIoDecoder()));
+        ImageFolder folder = ImageFolder.load(data, sizes.size, List.of(new PngDecoder(), new ImageIoDecoder()));
         o.printf(Locale.ROOT, "%s: %d images (%d skipped as unreadable); assignment %s; run folder %s%n", data,
                 folder.size(), folder.skipped(), assign, out);
         int held = Trainer.heldOutCount(folder.size(), heldOut);
