@@ -67,9 +67,10 @@ public final class LcmDistiller implements AutoCloseable {
      * @param checkpointEvery write a checkpoint every this many steps (and at the end or on cancel)
      * @param seed            seed for data order, timesteps, noise and caption dropout
      * @param resume          continue from {@code outDir}'s checkpoint when there is one
-     * @param shortPrompts    share of rows whose student (and target) sees only the caption's first part (the
-     *                        emoji's name, "dog face") while the teacher keeps the whole caption, so that the short
-     *                        prompts people type get what the full captions get
+     * @param shortPrompts    share of rows whose student (and target) sees a shorter form of the caption
+     *                        ({@link CaptionForms#shorter}, chosen uniformly: "dog face" or "dog face, animal
+     *                        mammal") while the teacher keeps the whole caption, so that the short prompts people
+     *                        type get what the full captions get
      */
     public record Config(Path outDir, int steps, int batch, float lr, float guidance, float emaDecay,
             int checkpointEvery, long seed, boolean resume, float shortPrompts) {
@@ -94,7 +95,7 @@ public final class LcmDistiller implements AutoCloseable {
     private final MicroUnet student;
     private final MicroUnet target;
     private final float[] emptyCtx;    // [L * D] text embedding of the empty caption
-    private final long[][] shortIds;   // per training position: [L] ids of the caption's first part
+    private final long[][][] shortIds; // per training position: [forms][L] ids of the caption's shorter forms
     private final List<double[]> history = new ArrayList<>(); // step, mean loss over the window
     private volatile boolean cancelled;
     private int stepsDone;
@@ -116,14 +117,10 @@ public final class LcmDistiller implements AutoCloseable {
         target = new MicroUnet(manager, m, cfg.seed() + 8);
         student.params().copyFrom(teacher.unet().params());
         target.params().copyFrom(teacher.unet().params());
-        var tokenizer = teacher.tokenizer().tokenizer(m.maxTokens());
         int[] items = teacher.trainItems();
-        shortIds = new long[items.length][];
+        shortIds = new long[items.length][][];
         for (int i = 0; i < items.length; i++) {
-            String caption = teacher.dataset().caption(items[i]);
-            int comma = caption.indexOf(',');
-            int[] e = tokenizer.encode(comma < 0 ? caption : caption.substring(0, comma)).ids();
-            shortIds[i] = java.util.Arrays.stream(e).asLongStream().toArray();
+            shortIds[i] = teacher.shorterTokenIds(items[i]);
         }
         long[] empty = teacher.emptyTokenIds();
         try (NDManager sm = manager.newSubManager()) {
@@ -202,8 +199,9 @@ public final class LcmDistiller implements AutoCloseable {
             long[] tok = r.nextDouble() < Trainer.CAPTION_DROPOUT ? teacher.emptyTokenIds()
                     : teacher.tokenIds(items[pos]);
             System.arraycopy(tok, 0, ids, i * l, l);
-            boolean shorter = tok != teacher.emptyTokenIds() && r.nextDouble() < cfg.shortPrompts();
-            System.arraycopy(shorter ? shortIds[pos] : tok, 0, sids, i * l, l);
+            boolean shorter = tok != teacher.emptyTokenIds() && r.nextDouble() < cfg.shortPrompts()
+                    && shortIds[pos].length > 0;
+            System.arraycopy(shorter ? shortIds[pos][r.nextInt(shortIds[pos].length)] : tok, 0, sids, i * l, l);
             int n = r.nextInt(50);
             t[i] = SKIP * n + SKIP - 1;
             tPrev[i] = Math.max(t[i] - SKIP, 0);
@@ -422,8 +420,8 @@ public final class LcmDistiller implements AutoCloseable {
 
     // ---------------------------------------------------------------- accessors
 
-    /** [L] ids of the short prompt (the caption's first part) the student may see for training position {@code pos}. */
-    long[] shortPromptIds(int pos) {
+    /** [forms][L] ids of the shorter prompts the student may see for training position {@code pos}. */
+    long[][] shortPromptIds(int pos) {
         return shortIds[pos];
     }
 

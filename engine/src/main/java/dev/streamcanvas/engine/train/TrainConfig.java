@@ -24,10 +24,13 @@ import java.nio.file.Path;
  * @param seed            seed for initialisation, data order, flips, timesteps and noise
  * @param vaeFrom         optional run folder whose trained VAE (and scaling factor) to reuse, so that two runs share it
  * @param resume          continue from {@code outDir}'s checkpoint when there is one
+ * @param shortCaptions   share of UNet rows (after caption dropout) whose caption is cut to one of its shorter
+ *                        forms ({@link CaptionForms#shorter}, chosen uniformly), so that short prompts ("dog face")
+ *                        are in the training distribution; 0 trains on whole captions only
  */
 public record TrainConfig(Path outDir, MicroSdConfig model, NoiseAssignment.Mode assignment, int knn, int vaeSteps, int steps,
         int batch, float lr, float vaeLr, int checkpointEvery, int evalEvery, int qualityEvery, int heldOut,
-        int bpeMerges, int sampleSteps, long seed, Path vaeFrom, boolean resume) {
+        int bpeMerges, int sampleSteps, long seed, Path vaeFrom, boolean resume, float shortCaptions) {
 
     public TrainConfig {
         if (outDir == null || model == null || assignment == null) {
@@ -40,6 +43,9 @@ public record TrainConfig(Path outDir, MicroSdConfig model, NoiseAssignment.Mode
         if (assignment == NoiseAssignment.Mode.KNN && knn < 1) {
             throw new IllegalArgumentException("knn assignment needs k >= 1, got " + knn);
         }
+        if (!(shortCaptions >= 0 && shortCaptions <= 1)) {
+            throw new IllegalArgumentException("shortCaptions must be in [0, 1], got " + shortCaptions);
+        }
     }
 
     /** Defaults for a folder of images: standard model, vanilla, 3000 steps of batch 32. */
@@ -51,7 +57,7 @@ public record TrainConfig(Path outDir, MicroSdConfig model, NoiseAssignment.Mode
      * A builder in DJL's style: {@code set*} for what is required (the run folder), {@code opt*} for the rest,
      * which defaults to {@link #defaults}' values (standard model, vanilla, 2000 VAE + 3000 UNet steps of batch
      * 32, lr 1e-3, checkpoint every 200, held-out loss every 100 and quality every 500 steps, 64 held-out images,
-     * 600 BPE merges, 20 sample steps, seed 1234, no VAE reuse, no resume).
+     * 600 BPE merges, 20 sample steps, seed 1234, no VAE reuse, no resume, whole captions only).
      */
     public static Builder builder() {
         return new Builder();
@@ -78,6 +84,7 @@ public record TrainConfig(Path outDir, MicroSdConfig model, NoiseAssignment.Mode
         b.seed = seed;
         b.vaeFrom = vaeFrom;
         b.resume = resume;
+        b.shortCaptions = shortCaptions;
         return b;
     }
 
@@ -121,6 +128,7 @@ public record TrainConfig(Path outDir, MicroSdConfig model, NoiseAssignment.Mode
         private long seed = 1234;
         private Path vaeFrom;
         private boolean resume;
+        private float shortCaptions;
 
         private Builder() {
         }
@@ -218,9 +226,15 @@ public record TrainConfig(Path outDir, MicroSdConfig model, NoiseAssignment.Mode
             return this;
         }
 
+        /** Share of UNet rows trained on a shorter form of their caption (default 0). */
+        public Builder optShortCaptions(float share) {
+            shortCaptions = share;
+            return this;
+        }
+
         public TrainConfig build() {
             return new TrainConfig(outDir, model, assignment, knn, vaeSteps, steps, batch, lr, vaeLr, checkpointEvery,
-                    evalEvery, qualityEvery, heldOut, bpeMerges, sampleSteps, seed, vaeFrom, resume);
+                    evalEvery, qualityEvery, heldOut, bpeMerges, sampleSteps, seed, vaeFrom, resume, shortCaptions);
         }
     }
 }

@@ -58,6 +58,7 @@ public final class Trainer implements AutoCloseable {
     private final int[] heldIdx;
     private final long[][] tokens;      // per dataset item: [L] ids of its caption
     private final long[] emptyTokens;  // [L] ids of the empty caption
+    private final long[][][] shorterTokens; // per dataset item: [forms][L] ids of its shorter caption forms
     private final Object lock = new Object();
     private volatile boolean cancelled;
     private boolean paused;
@@ -102,6 +103,14 @@ public final class Trainer implements AutoCloseable {
             tokens[i] = longIds(encoder.encode(data.caption(i)));
         }
         emptyTokens = longIds(encoder.encode(""));
+        shorterTokens = new long[n][][];
+        for (int i = 0; i < n; i++) {
+            List<String> forms = CaptionForms.shorter(data.caption(i));
+            shorterTokens[i] = new long[forms.size()][];
+            for (int k = 0; k < forms.size(); k++) {
+                shorterTokens[i][k] = longIds(encoder.encode(forms.get(k)));
+            }
+        }
 
         manager = NDManager.newBaseManager("PyTorch");
         vae = new MicroVae(manager, cfg.model(), cfg.seed() + 1);
@@ -337,8 +346,14 @@ public final class Trainer implements AutoCloseable {
         for (int i = 0; i < b; i++) {
             t[i] = r.nextInt(schedule.trainTimesteps());
         }
+        // a separate stream, so that whole-caption runs draw exactly the numbers they always drew
+        SplittableRandom cr = cfg.shortCaptions() > 0 ? stepRandom(5, step) : null;
         for (int i = 0; i < b; i++) {
             long[] tok = r.nextDouble() < CAPTION_DROPOUT ? emptyTokens : tokens[items[i]];
+            long[][] forms = shorterTokens[items[i]];
+            if (cr != null && tok != emptyTokens && cr.nextDouble() < cfg.shortCaptions() && forms.length > 0) {
+                tok = forms[cr.nextInt(forms.length)];
+            }
             System.arraycopy(tok, 0, ids, i * tok.length, tok.length);
         }
         long a0 = System.nanoTime();
@@ -732,6 +747,11 @@ public final class Trainer implements AutoCloseable {
     /** [L] token ids of dataset item {@code item}'s caption. */
     long[] tokenIds(int item) {
         return tokens[item];
+    }
+
+    /** [forms][L] token ids of the shorter forms ({@link CaptionForms#shorter}) of item {@code item}'s caption. */
+    long[][] shorterTokenIds(int item) {
+        return shorterTokens[item];
     }
 
     /** [L] token ids of the empty caption. */

@@ -122,7 +122,7 @@ class LcmDistillerTest {
     }
 
     @Test
-    void theStudentsShortPromptIsTheCaptionUpToItsFirstComma() throws Exception {
+    void theStudentsShortPromptsAreTheCaptionsPrefixesByCommaParts() throws Exception {
         java.util.List<float[]> imgs = new java.util.ArrayList<>();
         java.util.List<String> caps = new java.util.ArrayList<>();
         ImageFolder shapes = TestImages.shapes(40, 16, 1);
@@ -142,12 +142,23 @@ class LcmDistillerTest {
                 int[] items = t.trainItems();
                 for (int pos = 0; pos < items.length; pos++) {
                     String caption = data.caption(items[pos]);
-                    String name = caption.contains(",") ? caption.substring(0, caption.indexOf(',')) : caption;
-                    long[] expected = java.util.Arrays.stream(tok.encode(name).ids()).asLongStream().toArray();
-                    assertThat(d.shortPromptIds(pos)).as(caption).containsExactly(expected);
+                    long[][] forms = d.shortPromptIds(pos);
+                    if (!caption.contains(",")) {
+                        assertThat(forms).as(caption).isEmpty();
+                        continue;
+                    }
+                    // "<shape>, shapes, test set": the name, and the name with the next part
+                    String name = caption.substring(0, caption.indexOf(','));
+                    assertThat(forms).as(caption).hasNumberOfRows(2);
+                    assertThat(forms[0]).as(caption).containsExactly(ids(tok, name));
+                    assertThat(forms[1]).as(caption).containsExactly(ids(tok, name + ", shapes"));
                 }
             }
         }
+    }
+
+    private static long[] ids(dev.streamcanvas.engine.text.ClipTokenizer tok, String text) {
+        return java.util.Arrays.stream(tok.encode(text).ids()).asLongStream().toArray();
     }
 
     private static TrainConfig teacher(Path out, boolean resume) {
