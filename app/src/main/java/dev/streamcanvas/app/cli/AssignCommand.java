@@ -17,12 +17,13 @@ import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code streamcanvas assign}: Immiscible Diffusion noise assignment for a batch in .npy files, or its benchmark. */
-@Command(name = "assign", mixinStandardHelpOptions = true,
+@Command(name = "assign", defaultValueProvider = SharedOptions.Defaults.class, mixinStandardHelpOptions = true,
         description = {"Assign noise to images so the summed plain L2 image-noise distance is minimal (Immiscible Diffusion).",
             "Writes, for each image i, the row of the noise file to pair with it (int64 .npy).",
             "  streamcanvas assign --images X.npy --noise N.npy --out P.npy [--quantize fp16] [--knn k]",
@@ -66,8 +67,8 @@ public final class AssignCommand implements Callable<Integer> {
             description = "Bench also the cost matrix on DJL's PyTorch engine (default ${DEFAULT-VALUE}).")
     boolean pytorchCost;
 
-    @Option(names = "--seed", defaultValue = "42", description = "Bench seed (default ${DEFAULT-VALUE}).")
-    long seed;
+    @Mixin
+    SharedOptions.Seed seedOption;
 
     @Option(names = "--threads", defaultValue = "0",
             description = "Bench: threads for the ONNX Runtime and PyTorch products (0: one per core) (default ${DEFAULT-VALUE}).")
@@ -275,7 +276,7 @@ public final class AssignCommand implements Callable<Integer> {
 
     private void benchRow(PrintWriter o, OrtCostMatrix ort, ai.djl.ndarray.NDManager pytorch, ScipyReference sp,
             Path work, boolean smooth, int b, int dim) throws IOException {
-        SplittableRandom rng = new SplittableRandom(seed + 31L * b + dim);
+        SplittableRandom rng = new SplittableRandom(seedOption.seed + 31L * b + dim);
         int c = dim % 4096 == 0 ? 4 : 3;
         int hw = (int) Math.round(Math.sqrt(dim / (double) c));
         float[] x = smooth && c * hw * hw == dim ? SyntheticImages.smoothBatch(b, c, hw, hw, rng)

@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
  * median times, fps, the Java overhead, and ratios measured in the same run (stream batch vs sequential, RCFG self
  * vs full CFG, initialize vs full, similarity-filter skip rate on a static vs a moving input).
  */
-@Command(name = "bench", mixinStandardHelpOptions = true,
+@Command(name = "bench", defaultValueProvider = SharedOptions.Defaults.class, mixinStandardHelpOptions = true,
         description = {"Benchmark the stream engine on a model folder with synthetic frames.",
             "Prints per-stage median ms, fps, Java overhead and same-run ratios of the StreamDiffusion techniques."})
 public final class BenchCommand implements Callable<Integer> {
@@ -43,9 +43,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--steps", defaultValue = "4", description = "Stream slots n. Default: ${DEFAULT-VALUE}.")
     int steps;
 
-    @Option(names = "--frames", defaultValue = "30", paramLabel = "K",
-            description = "Measured frames per phase. Default: ${DEFAULT-VALUE}.")
-    int frames;
+    @Mixin
+    SharedOptions.Frames framesOption;
 
     @Option(names = "--warmup", defaultValue = "1",
             description = "Unmeasured frames after each switch of configuration. Default: ${DEFAULT-VALUE}.")
@@ -105,8 +104,8 @@ public final class BenchCommand implements Callable<Integer> {
         if (steps < 1 || steps > StreamSettings.MAX_SLOTS) {
             throw new ParameterException(spec.commandLine(), "--steps must be 1.." + StreamSettings.MAX_SLOTS + ", got " + steps);
         }
-        if (frames < 1) {
-            throw new ParameterException(spec.commandLine(), "--frames must be >= 1, got " + frames);
+        if (framesOption.frames < 1) {
+            throw new ParameterException(spec.commandLine(), "--frames must be >= 1, got " + framesOption.frames);
         }
         if (warmup < 0) {
             throw new ParameterException(spec.commandLine(), "--warmup must be >= 0, got " + warmup);
@@ -175,14 +174,14 @@ public final class BenchCommand implements Callable<Integer> {
             for (int i = 0; i < phases.size(); i++) {
                 collected.add(new ArrayList<>());
             }
-            int blocks = (frames + BLOCK - 1) / BLOCK;
+            int blocks = (framesOption.frames + BLOCK - 1) / BLOCK;
             ConsoleProgress progress = new ConsoleProgress(err, "bench",
-                    blocks * (timed.size() + banked.size()) + 2 * (frames + warmup));
+                    blocks * (timed.size() + banked.size()) + 2 * (framesOption.frames + warmup));
             int done = 0;
             int[] clock = new int[1];
             for (int b = 0; b < blocks; b++) {
                 for (int i = 0; i < timed.size(); i++) {
-                    int want = Math.min(BLOCK, frames - collected.get(i).size());
+                    int want = Math.min(BLOCK, framesOption.frames - collected.get(i).size());
                     model.runner().setFreshTensors(timed.get(i).freshTensors());
                     boolean ok = runFrames(stream, timed.get(i), warmup, want, w, h, clock, cancel, collected.get(i));
                     model.runner().setFreshTensors(false);
@@ -195,12 +194,12 @@ public final class BenchCommand implements Callable<Integer> {
                 }
             }
             for (int i = TIMED; i < phases.size(); i++) {
-                if (!runFrames(stream, phases.get(i), warmup, frames, w, h, clock, cancel, collected.get(i))) {
+                if (!runFrames(stream, phases.get(i), warmup, framesOption.frames, w, h, clock, cancel, collected.get(i))) {
                     progress.finish();
                     err.println("bench: cancelled");
                     return 130;
                 }
-                done += frames + warmup;
+                done += framesOption.frames + warmup;
                 progress.update(done, phases.get(i).name());
             }
             // the feature-bank phases, interleaved among themselves like the timing phases
@@ -210,7 +209,7 @@ public final class BenchCommand implements Callable<Integer> {
             }
             for (int b = 0; b < blocks && !banked.isEmpty(); b++) {
                 for (int i = 0; i < banked.size(); i++) {
-                    int want = Math.min(BLOCK, frames - bankCollected.get(i).size());
+                    int want = Math.min(BLOCK, framesOption.frames - bankCollected.get(i).size());
                     if (!runFrames(stream, banked.get(i), warmup, want, w, h, clock, cancel, bankCollected.get(i))) {
                         progress.finish();
                         err.println("bench: cancelled");
@@ -341,7 +340,7 @@ public final class BenchCommand implements Callable<Integer> {
     private void print(PrintWriter out, String model, String runtime, int[] size, List<Result> r) {
         out.printf(Locale.ROOT, "bench: model %s on %s, %dx%d, %d steps, %d frames per phase (interleaved in blocks "
                 + "of " + BLOCK + ", %d warm-up after each switch), %d cores%n",
-                model, runtime, size[0], size[1], steps, frames, warmup, Runtime.getRuntime().availableProcessors());
+                model, runtime, size[0], size[1], steps, framesOption.frames, warmup, Runtime.getRuntime().availableProcessors());
         out.printf(Locale.ROOT, "%-26s %8s %7s %7s %8s %7s %7s %7s %7s %6s %6s%n", "phase (median ms)", "frame",
                 "prep", "encode", "unet", "decode", "post", "wait", "fps", "java%", "skip%");
         for (Result x : r) {

@@ -33,6 +33,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -162,18 +163,18 @@ public final class CalibCommand implements Callable<Integer> {
         return seq.frames().get(0);
     }
 
-    @Command(name = "synth", mixinStandardHelpOptions = true,
+    @Command(name = "synth", defaultValueProvider = SharedOptions.Defaults.class, mixinStandardHelpOptions = true,
             description = "Write a synthetic KITTI-like sequence (masks, flow, labelled velodyne scans, calib with an"
                     + " initial guess, truth).")
     static final class Synth implements Callable<Integer> {
         @Spec
         CommandSpec spec;
-        @Option(names = "--out", required = true, description = "output folder")
-        Path out;
-        @Option(names = "--seed", defaultValue = "1", description = "scene seed (default ${DEFAULT-VALUE})")
-        long seed;
-        @Option(names = "--frames", defaultValue = "12", description = "frames (default ${DEFAULT-VALUE})")
-        int frames;
+        @Mixin
+        SharedOptions.OutputFolder outFolder;
+        @Mixin
+        SharedOptions.Seed seedOption;
+        @Mixin
+        SharedOptions.Frames framesOption;
         @Option(names = "--offset-ms", defaultValue = "60", description = "true time offset t_lidar - t_camera (default ${DEFAULT-VALUE})")
         double offsetMs;
         @Option(names = "--noise", defaultValue = "none",
@@ -183,8 +184,8 @@ public final class CalibCommand implements Callable<Integer> {
         String speeds;
         @Option(names = "--constant-speed", description = "every frame at this speed (m/s): the unobservable-offset control")
         Double constantSpeed;
-        @Option(names = "--scale", defaultValue = "1", description = "image scale (1 = 1242x375)")
-        double scale;
+        @Mixin
+        SharedOptions.ImageScale scaleOption;
         @Option(names = "--beams", defaultValue = "64", description = "LIDAR beams")
         int beams;
         @Option(names = "--azimuth-step", defaultValue = "0.17", description = "LIDAR azimuth step, degrees")
@@ -205,27 +206,27 @@ public final class CalibCommand implements Callable<Integer> {
         private Integer run() throws IOException {
             double[] sp = parseList(speeds, "--speeds");
             if (constantSpeed != null) {
-                sp = new double[frames];
+                sp = new double[framesOption.frames];
                 java.util.Arrays.fill(sp, constantSpeed);
             }
             double[] ie = parseList(initError, "--init-error");
             if (ie.length != 2) {
                 throw new IllegalArgumentException("--init-error: expected degrees,cm");
             }
-            SynthOptions o = new SynthOptions(seed, frames, offsetMs, sp, parseNoise(noise), scale, beams, azStep, ie[0], ie[1]);
+            SynthOptions o = new SynthOptions(seedOption.seed, framesOption.frames, offsetMs, sp, parseNoise(noise), scaleOption.scale, beams, azStep, ie[0], ie[1]);
             Bar bar = new Bar(spec, "synth ");
-            CalibSequence seq = SyntheticSequence.generate(o, k -> bar.update("frame " + (k + 1) + "/" + frames,
-                    (k + 1.0) / (frames + 1), Double.NaN));
-            SequenceIo.write(out, seq);
+            CalibSequence seq = SyntheticSequence.generate(o, k -> bar.update("frame " + (k + 1) + "/" + framesOption.frames,
+                    (k + 1.0) / (framesOption.frames + 1), Double.NaN));
+            SequenceIo.write(outFolder.out, seq);
             StringBuilder speedsTxt = new StringBuilder("# frame speed_mps\n");
             double[] prof = o.speedProfile();
-            for (int k = 0; k < frames; k++) {
+            for (int k = 0; k < framesOption.frames; k++) {
                 speedsTxt.append(String.format(Locale.ROOT, "%06d %.3f%n", k, prof[k]));
             }
-            AtomicFiles.write(out.resolve("speeds.txt"), speedsTxt.toString().getBytes(StandardCharsets.UTF_8));
+            AtomicFiles.write(outFolder.out.resolve("speeds.txt"), speedsTxt.toString().getBytes(StandardCharsets.UTF_8));
             bar.update("written", 1, Double.NaN);
             spec.commandLine().getOut().printf(Locale.ROOT, "wrote %d frames (%dx%d) to %s; true time offset %.1f ms; calib.txt holds a guess"
-                    + " %.1f deg / %.1f cm off%n", frames, seq.camera().width(), seq.camera().height(), out, offsetMs, ie[0], ie[1]);
+                    + " %.1f deg / %.1f cm off%n", framesOption.frames, seq.camera().width(), seq.camera().height(), outFolder.out, offsetMs, ie[0], ie[1]);
             return 0;
         }
     }
@@ -342,22 +343,22 @@ public final class CalibCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "bench", mixinStandardHelpOptions = true,
+    @Command(name = "bench", defaultValueProvider = SharedOptions.Defaults.class, mixinStandardHelpOptions = true,
             description = "Accuracy benchmark: synthesise and solve several seeds (clean and noisy) plus the two control"
                     + " cases, write accuracy.md / accuracy.csv and the overlays of the first seed.")
     static final class Bench implements Callable<Integer> {
         @Spec
         CommandSpec spec;
-        @Option(names = "--out", required = true, description = "output folder for the table and overlays")
-        Path out;
+        @Mixin
+        SharedOptions.OutputFolder outFolder;
         @Option(names = "--seeds", defaultValue = "5", description = "seeds 1..N (default ${DEFAULT-VALUE})")
         int seeds;
-        @Option(names = "--frames", defaultValue = "12", description = "frames per sequence (default ${DEFAULT-VALUE})")
-        int frames;
+        @Mixin
+        SharedOptions.Frames framesOption;
         @Option(names = "--noise", defaultValue = "both", description = "none, realistic or both")
         String noise;
-        @Option(names = "--scale", defaultValue = "1", description = "image scale (1 = 1242x375)")
-        double scale;
+        @Mixin
+        SharedOptions.ImageScale scaleOption;
         @Option(names = "--no-controls", description = "skip the constant-speed and delta-ignored controls")
         boolean noControls;
         @Option(names = "--control-speed", defaultValue = "10", description = "speed of the control sequences, m/s")
@@ -399,7 +400,7 @@ public final class CalibCommand implements Callable<Integer> {
                             status(r));
                     if (overlays && c.name().equals("seeds") && c.options().seed() == 1) {
                         try {
-                            Path dir = out.resolve("seed1-" + c.noise());
+                            Path dir = outFolder.out.resolve("seed1-" + c.noise());
                             CalibFrame f = overlayFrame(seq, r, null);
                             writeOverlays(dir, seq, f, r, c.solve());
                             CalibResultFile.write(dir, Path.of("(in memory: seed 1)"), f.name(), r);
@@ -417,7 +418,7 @@ public final class CalibCommand implements Callable<Integer> {
 
         private Integer ablationRun() throws IOException {
             SynthOptions.Noise ablationNoise = parseNoise(noise.equals("both") ? "none" : noise);
-            List<CalibBenchmark.Case> cases = CalibBenchmark.ablation(seeds, frames, ablationNoise, scale,
+            List<CalibBenchmark.Case> cases = CalibBenchmark.ablation(seeds, framesOption.frames, ablationNoise, scaleOption.scale,
                     listener(false), cancel::cancelled);
             List<String> md = new ArrayList<>();
             md.add("| variant | seed | rotation error (°) | translation error (cm) | δ error (ms) | δ status | wall (s) |");
@@ -437,9 +438,9 @@ public final class CalibCommand implements Callable<Integer> {
                         worst[2]));
             }
             String header = String.format(Locale.ROOT, "Ablation on synthetic sequences (noise %s, %d frames, %s): each row switches"
-                    + " one ingredient off.%n%n", ablationNoise.isNone() ? "none" : noise, frames,
-                    scale == 1 ? "1242×375" : "image scale " + scale);
-            AtomicFiles.write(out.resolve("ablation.md"), (header + String.join("\n", md) + "\n").getBytes(StandardCharsets.UTF_8));
+                    + " one ingredient off.%n%n", ablationNoise.isNone() ? "none" : noise, framesOption.frames,
+                    scaleOption.scale == 1 ? "1242×375" : "image scale " + scaleOption.scale);
+            AtomicFiles.write(outFolder.out.resolve("ablation.md"), (header + String.join("\n", md) + "\n").getBytes(StandardCharsets.UTF_8));
             spec.commandLine().getOut().println(header + String.join("\n", md));
             spec.commandLine().getOut().flush();
             return 0;
@@ -456,7 +457,7 @@ public final class CalibCommand implements Callable<Integer> {
             for (String nz : noises) {
                 parsed.add(parseNoise(nz));
             }
-            List<CalibBenchmark.Case> cases = CalibBenchmark.accuracy(seeds, frames, parsed, scale, !noControls,
+            List<CalibBenchmark.Case> cases = CalibBenchmark.accuracy(seeds, framesOption.frames, parsed, scaleOption.scale, !noControls,
                     controlSpeed, listener(true), cancel::cancelled);
             List<String> md = new ArrayList<>();
             List<String> csv = new ArrayList<>();
@@ -493,12 +494,12 @@ public final class CalibCommand implements Callable<Integer> {
                         b.result().translationErrorCmXyz()[2]));
             }
             String header = String.format(Locale.ROOT, "Synthetic KITTI-like sequences: %d frames of %s, 64 beams, initial guess 5° and 20 cm"
-                    + " off (random directions), δ starting at 0. Noise 'realistic': %s.%n%n", frames,
-                    scale == 1 ? "1242×375" : "scale " + scale, SynthOptions.Noise.realistic());
-            AtomicFiles.write(out.resolve("accuracy.md"), (header + String.join("\n", md) + "\n").getBytes(StandardCharsets.UTF_8));
-            AtomicFiles.write(out.resolve("accuracy.csv"), (String.join("\n", csv) + "\n").getBytes(StandardCharsets.UTF_8));
+                    + " off (random directions), δ starting at 0. Noise 'realistic': %s.%n%n", framesOption.frames,
+                    scaleOption.scale == 1 ? "1242×375" : "scale " + scaleOption.scale, SynthOptions.Noise.realistic());
+            AtomicFiles.write(outFolder.out.resolve("accuracy.md"), (header + String.join("\n", md) + "\n").getBytes(StandardCharsets.UTF_8));
+            AtomicFiles.write(outFolder.out.resolve("accuracy.csv"), (String.join("\n", csv) + "\n").getBytes(StandardCharsets.UTF_8));
             spec.commandLine().getOut().println(header + String.join("\n", md));
-            spec.commandLine().getOut().println("wrote " + out.resolve("accuracy.md"));
+            spec.commandLine().getOut().println("wrote " + outFolder.out.resolve("accuracy.md"));
             spec.commandLine().getOut().flush();
             return 0;
         }

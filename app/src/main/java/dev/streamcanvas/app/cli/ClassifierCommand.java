@@ -15,11 +15,12 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code streamcanvas classifier}: trains the emoji category classifier behind the sample-quality metrics. */
-@Command(name = "classifier", mixinStandardHelpOptions = true,
+@Command(name = "classifier", defaultValueProvider = SharedOptions.Defaults.class, mixinStandardHelpOptions = true,
         description = {"Train the emoji category classifier (the feature network of `evaluate`).",
             "It trains on the training split of an image folder with categories.json, and reports its top-1 accuracy on the held-out split (the same",
             "--held-out count gives the same split as `train`)."})
@@ -30,8 +31,8 @@ public final class ClassifierCommand implements Callable<Integer> {
     @Option(names = "--data", required = true, paramLabel = "DIR", description = "Image folder with categories.json.")
     Path data;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder for classifier.bin.")
-    Path out;
+    @Mixin
+    SharedOptions.OutputFolder outFolder;
 
     @Option(names = "--size", defaultValue = "64", description = "Image size (default ${DEFAULT-VALUE}).")
     int size;
@@ -51,8 +52,8 @@ public final class ClassifierCommand implements Callable<Integer> {
     @Option(names = "--held-out", defaultValue = "128", description = "Held-out count, as for `train` (default ${DEFAULT-VALUE}).")
     int heldOut;
 
-    @Option(names = "--seed", defaultValue = "1234", description = "Seed (default ${DEFAULT-VALUE}).")
-    long seed;
+    @Mixin
+    SharedOptions.Seed seedOption;
 
     @Option(names = "--threads", defaultValue = "1", description = "PyTorch CPU threads (default ${DEFAULT-VALUE}).")
     int threads;
@@ -76,20 +77,20 @@ public final class ClassifierCommand implements Callable<Integer> {
         }
         o.printf(Locale.ROOT, "%d classes, %d training / %d held-out images%n", set.classes().size(), train.length, held.length);
         o.flush();
-        try (EmojiClassifier c = new EmojiClassifier(set.classes(), size, width, seed)) {
+        try (EmojiClassifier c = new EmojiClassifier(set.classes(), size, width, seedOption.seed)) {
             ConsoleProgress bar = new ConsoleProgress(o, "classifier", steps);
-            c.train(images, labels, steps, batch, lr, seed, (loss, step) -> {
+            c.train(images, labels, steps, batch, lr, seedOption.seed, (loss, step) -> {
                 if (step % 10 == 0 || step == steps) {
                     bar.update(step, String.format(Locale.ROOT, "loss %.4f", loss));
                 }
             });
             bar.finish();
-            c.save(out);
+            c.save(outFolder.out);
             double acc = accuracy(c, folder, held, set);
             double trainAcc = accuracy(c, folder, train, set);
             o.printf(Locale.ROOT, "top-1 accuracy: held-out %.1f %% (%d images), training %.1f %%; chance %.1f %%%n",
                     100 * acc, held.length, 100 * trainAcc, 100 * set.majorityShare(held));
-            o.println("wrote " + out.resolve("classifier.bin"));
+            o.println("wrote " + outFolder.out.resolve("classifier.bin"));
             o.flush();
         }
         return 0;

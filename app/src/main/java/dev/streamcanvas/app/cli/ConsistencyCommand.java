@@ -35,7 +35,7 @@ import picocli.CommandLine.Spec;
  * and settings), and prints the warp error (optical flow on the input frames, forward-backward masked) and the
  * consecutive-frame cosine similarity on the model's VAE-encoder features; optionally writes a side-by-side strip.
  */
-@Command(name = "consistency", mixinStandardHelpOptions = true,
+@Command(name = "consistency", defaultValueProvider = SharedOptions.Defaults.class, mixinStandardHelpOptions = true,
         description = {"Measure temporal consistency with and without the StreamV2V feature bank on one clip.",
             "Clips: a folder of frames (--input), or a synthetic one made from --image (or a built-in texture):",
             "'pan' (known constant motion) or 'handheld' (pan, zoom, small rotation and jitter)."},
@@ -61,8 +61,8 @@ public final class ConsistencyCommand implements Callable<Integer> {
     @Option(names = "--image", paramLabel = "IMG", description = "Source image of the synthetic clip (default: a texture).")
     Path image;
 
-    @Option(names = "--frames", defaultValue = "24", description = "Frames. Default: ${DEFAULT-VALUE}.")
-    int frames;
+    @Mixin
+    SharedOptions.Frames framesOption;
 
     @Option(names = "--prompt", defaultValue = "an oil painting", description = "Prompt. Default: ${DEFAULT-VALUE}.")
     String prompt;
@@ -73,8 +73,8 @@ public final class ConsistencyCommand implements Callable<Integer> {
     @Option(names = "--steps", defaultValue = "2", description = "Stream slots. Default: ${DEFAULT-VALUE}.")
     int steps;
 
-    @Option(names = "--seed", defaultValue = "2", description = "Seed. Default: ${DEFAULT-VALUE}.")
-    long seed;
+    @Mixin
+    SharedOptions.Seed seedOption;
 
     @Option(names = "--strip", paramLabel = "FILE.png",
             description = "Write a strip: input, without bank, with bank (rows) for 6 consecutive frames.")
@@ -89,8 +89,8 @@ public final class ConsistencyCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (frames < 3) {
-            err.println("consistency: --frames must be >= 3, got " + frames);
+        if (framesOption.frames < 3) {
+            err.println("consistency: --frames must be >= 3, got " + framesOption.frames);
             return 2;
         }
         DiffusionModel model;
@@ -112,7 +112,7 @@ public final class ConsistencyCommand implements Callable<Integer> {
             try {
                 int f = model.codec().factor();
                 double d = emptyBankDifference(model, common.model.resolve("unet/model.onnx"), common.device,
-                        h / f, w / f, seed);
+                        h / f, w / f, seedOption.seed);
                 out.printf(Locale.ROOT, "empty bank vs original UNet: max |difference| %.3g at %dx%d latents "
                         + "(%s 1e-5)%n", d, h / f, w / f, d <= 1e-5 ? "within" : "NOT within");
             } catch (ModelLoadException | RuntimeException e) {
@@ -125,7 +125,7 @@ public final class ConsistencyCommand implements Callable<Integer> {
         StreamSettings off;
         try {
             clipFrames = clipFrames(w, h);
-            off = StreamSettings.builder().prompt(prompt).strength(strength).slots(steps).seed(seed).size(w, h)
+            off = StreamSettings.builder().prompt(prompt).strength(strength).slots(steps).seed(seedOption.seed).size(w, h)
                     .guidance(GuidanceMode.SELF).directStep(model.singleStep()).temporal(temporal.settings(false))
                     .build();
         } catch (IOException | IllegalArgumentException e) {
@@ -166,7 +166,7 @@ public final class ConsistencyCommand implements Callable<Integer> {
         }
         String source = input != null ? input.toString() : clip + (image != null ? " of " + image : " of a texture");
         out.printf(Locale.ROOT, "consistency: model %s, clip %s, %d frames at %dx%d, %d steps, strength %s, seed %d%n",
-                modelName, source, clipFrames.size(), w, h, steps, strength, seed);
+                modelName, source, clipFrames.size(), w, h, steps, strength, seedOption.seed);
         out.printf(Locale.ROOT, "bank: interval %d, fusion %s at %s, merge ratio %s%n", temporal.interval,
                 temporal.strength, temporal.threshold, temporal.mergeRatio);
         out.printf(Locale.ROOT, "%-16s %12s %10s %14s%n", "", "warp error", "kept", "feature cos");
@@ -265,7 +265,7 @@ public final class ConsistencyCommand implements Callable<Integer> {
                 ImageTensors.toTensor(img.argb(), img.width(), img.height(), w, h, t, 0);
                 ImageTensors.toArgb(t, 0, w, h, px);
                 out.add(px);
-                if (out.size() == frames) {
+                if (out.size() == framesOption.frames) {
                     break;
                 }
             }
@@ -275,7 +275,7 @@ public final class ConsistencyCommand implements Callable<Integer> {
             return out;
         }
         ImageInputs.Image src = image != null ? ImageInputs.read(image) : null;
-        for (int k = 0; k < frames; k++) {
+        for (int k = 0; k < framesOption.frames; k++) {
             out.add(switch (clip.toLowerCase(Locale.ROOT)) {
                 case "pan" -> SyntheticClip.pan(src, w, h, k);
                 case "handheld" -> SyntheticClip.handheld(src, w, h, k);

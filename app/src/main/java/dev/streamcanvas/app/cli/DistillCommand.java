@@ -21,7 +21,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code streamcanvas distill}: latent consistency distillation of a trained run, for 1-4 step streaming. */
-@Command(name = "distill", mixinStandardHelpOptions = true,
+@Command(name = "distill", defaultValueProvider = SharedOptions.Defaults.class, mixinStandardHelpOptions = true,
         description = {"Distil a finished `train` run into a 1-4 step model (latent consistency distillation).",
             "The teacher's classifier-free guidance is baked in. The model flags must be those of the teacher run. Ctrl-C stops after",
             "writing a checkpoint; --resume continues. Writes sample grids at 1, 2 and 4 steps, and --export a model folder."})
@@ -35,8 +35,8 @@ public final class DistillCommand implements Callable<Integer> {
     @Option(names = "--data", required = true, paramLabel = "DIR", description = "The image folder the teacher was trained on.")
     Path data;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Distillation run folder.")
-    Path out;
+    @Mixin
+    SharedOptions.OutputFolder outFolder;
 
     @Option(names = "--steps", defaultValue = "1000", description = "Distillation steps (default ${DEFAULT-VALUE}).")
     int steps;
@@ -66,8 +66,8 @@ public final class DistillCommand implements Callable<Integer> {
     @Option(names = "--held-out", defaultValue = "64", description = "Teacher's held-out count (default ${DEFAULT-VALUE}).")
     int heldOut;
 
-    @Option(names = "--seed", defaultValue = "1234", description = "Seed (default ${DEFAULT-VALUE}).")
-    long seed;
+    @Mixin
+    SharedOptions.Seed seedOption;
 
     @Option(names = "--threads", defaultValue = "1", description = "PyTorch CPU threads (default ${DEFAULT-VALUE}).")
     int threads;
@@ -92,8 +92,8 @@ public final class DistillCommand implements Callable<Integer> {
             // resume and an unreachable step target: the teacher run is only read, never trained or written
             teacherCfg = TrainConfig.builder().setOutDir(teacher).optModel(model).optVaeSteps(0)
                     .optSteps(Integer.MAX_VALUE).optBatch(batch).optEvalEvery(0).optQualityEvery(0).optHeldOut(heldOut)
-                    .optSeed(seed).optResume(true).build();
-            cfg = new LcmDistiller.Config(out, steps, batch, lr, guidance, ema, checkpointEvery, seed, resume, shortPrompts);
+                    .optSeed(seedOption.seed).optResume(true).build();
+            cfg = new LcmDistiller.Config(outFolder.out, steps, batch, lr, guidance, ema, checkpointEvery, seedOption.seed, resume, shortPrompts);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -113,7 +113,7 @@ public final class DistillCommand implements Callable<Integer> {
                 }
                 progress.end();
                 if (!done) {
-                    o.println("cancelled; checkpoint in " + out + " (continue with --resume)");
+                    o.println("cancelled; checkpoint in " + outFolder.out + " (continue with --resume)");
                     o.flush();
                     return 130;
                 }
@@ -124,7 +124,7 @@ public final class DistillCommand implements Callable<Integer> {
                 }
                 List<double[]> h = d.history();
                 o.printf(Locale.ROOT, "done: %d steps, last distillation loss %.5f; samples in %s%n", d.stepsDone(),
-                        h.isEmpty() ? Double.NaN : h.get(h.size() - 1)[1], out);
+                        h.isEmpty() ? Double.NaN : h.get(h.size() - 1)[1], outFolder.out);
                 o.flush();
             }
         }
@@ -150,12 +150,12 @@ public final class DistillCommand implements Callable<Integer> {
         int s = t.config().model().imageSize();
         int[][] tIndex = {{0}, {0, 25}, {0, 13, 25, 38}};
         for (int[] ti : tIndex) {
-            float[] img = d.sample(ids, n, ti, seed ^ 0x5a4d504cL);
+            float[] img = d.sample(ids, n, ti, seedOption.seed ^ 0x5a4d504cL);
             int[][] argb = new int[n][];
             for (int i = 0; i < n; i++) {
                 argb[i] = ImageFolder.toArgb(java.util.Arrays.copyOfRange(img, i * 3 * s * s, (i + 1) * 3 * s * s), s);
             }
-            TrainCommand.TrainProgress.writeGrid(out.resolve("samples-steps" + ti.length + ".png"), argb, s);
+            TrainCommand.TrainProgress.writeGrid(outFolder.out.resolve("samples-steps" + ti.length + ".png"), argb, s);
         }
     }
 }

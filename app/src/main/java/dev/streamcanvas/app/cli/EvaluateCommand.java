@@ -23,6 +23,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -33,7 +34,7 @@ import picocli.CommandLine.Spec;
  * next to two baselines, an image-to-image grid of crude drawings at three strengths, and stylised webcam-like
  * frames. Writes PNG grids, {@code evaluation.md} and {@code evaluation.csv} into {@code --out}.
  */
-@Command(name = "evaluate", mixinStandardHelpOptions = true,
+@Command(name = "evaluate", defaultValueProvider = SharedOptions.Defaults.class, mixinStandardHelpOptions = true,
         description = {"Render a model's evidence grids through the stream engine and measure them.",
             "Measures with the emoji classifier (category accuracy, Frechet distance on its features vs held-out real images)."})
 public final class EvaluateCommand implements Callable<Integer> {
@@ -99,11 +100,11 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--gamma", defaultValue = "1.2", description = "Guidance scale for self/initialize/full (default ${DEFAULT-VALUE}).")
     float gamma;
 
-    @Option(names = "--seed", defaultValue = "2", description = "First seed (default ${DEFAULT-VALUE}).")
-    long seed;
+    @Mixin
+    SharedOptions.Seed seedOption;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder (grids, evaluation.md, evaluation.csv).")
-    Path out;
+    @Mixin
+    SharedOptions.OutputFolder outFolder;
 
     @Option(names = "--teacher-run", paramLabel = "DIR", description = "Also plot this `train` run's metrics.csv (training-curves.png).")
     Path teacherRun;
@@ -116,7 +117,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         PrintWriter o = spec.commandLine().getOut();
         System.setProperty("ai.djl.pytorch.num_threads", "1");
         System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
-        Files.createDirectories(out);
+        Files.createDirectories(outFolder.out);
         try (EmojiClassifier clf = EmojiClassifier.load(classifierDir)) {
             DiffusionModel m = DiffusionModel.load(model, Device.CPU, false); // owned by the stream once installed
             int[] fixed = m.fixedSize();
@@ -140,14 +141,14 @@ public final class EvaluateCommand implements Callable<Integer> {
                         + clf.classes());
             }
             StreamSettings base = StreamSettings.builder().size(s, s).guidance(guidance).gamma(gamma)
-                    .denoisingBatch(false).directStep(m.singleStep()).seed(seed).build();
+                    .denoisingBatch(false).directStep(m.singleStep()).seed(seedOption.seed).build();
             StringBuilder md = new StringBuilder();
             StringBuilder csv = new StringBuilder("measure,steps,strength,value\n");
             md.append("# Evaluation of ").append(m.name()).append("\n\n")
                     .append("`streamcanvas evaluate --model ").append(model).append(" --classifier ").append(classifierDir)
                     .append(" --data ").append(data).append(" --held-out ").append(heldOut).append(" --samples ")
                     .append(samples).append(" --guidance ").append(guidance.name().toLowerCase(Locale.ROOT))
-                    .append(" --seed ").append(seed).append("`\n\n");
+                    .append(" --seed ").append(seedOption.seed).append("`\n\n");
             reconstruction(o, m, folder, s, md, csv);
             try (SyncStream stream = new SyncStream(base, false)) {
                 stream.setModel(m);
@@ -158,9 +159,9 @@ public final class EvaluateCommand implements Callable<Integer> {
             if (teacherRun != null || distillRun != null) {
                 curves(md);
             }
-            AtomicFiles.write(out.resolve("evaluation.md"), md.toString().getBytes(StandardCharsets.UTF_8));
-            AtomicFiles.write(out.resolve("evaluation.csv"), csv.toString().getBytes(StandardCharsets.UTF_8));
-            o.println("wrote " + out.resolve("evaluation.md"));
+            AtomicFiles.write(outFolder.out.resolve("evaluation.md"), md.toString().getBytes(StandardCharsets.UTF_8));
+            AtomicFiles.write(outFolder.out.resolve("evaluation.csv"), csv.toString().getBytes(StandardCharsets.UTF_8));
+            o.println("wrote " + outFolder.out.resolve("evaluation.md"));
             o.flush();
         }
         return 0;
@@ -208,7 +209,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             float[] x = new float[n * 3 * s * s];
             for (int i = 0; i < n; i++) {
                 stream.apply(base.toBuilder().prompt(PROMPTS.get(i)[0]).strength(1.0).slots(STEP_COUNTS[k])
-                        .seed(seed + i).build());
+                        .seed(seedOption.seed + i).build());
                 int[] px = stream.run(null, 0, 0).argb();
                 cells[i][k] = px;
                 ImageTensors.toTensor(px, s, s, s, s, x, i * 3 * s * s);
@@ -243,7 +244,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                 cols.add(steps + " step" + (steps > 1 ? "s" : ""));
             }
         }
-        writePng(EvalImages.grid(wide, s, 2, rowLabels, cols), out.resolve("t2i-grid.png"));
+        writePng(EvalImages.grid(wide, s, 2, rowLabels, cols), outFolder.out.resolve("t2i-grid.png"));
         md.append("\n![text to image](t2i-grid.png)\n\nRows: left prompt | right prompt; columns: 1, 2, 4 steps of each.\n\n");
     }
 
@@ -256,7 +257,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         for (int i : held) {
             names.append(folder.name(i)).append('\n');
         }
-        AtomicFiles.write(out.resolve("held-out.txt"), names.toString().getBytes(StandardCharsets.UTF_8));
+        AtomicFiles.write(outFolder.out.resolve("held-out.txt"), names.toString().getBytes(StandardCharsets.UTF_8));
         int len = 3 * s * s;
         float[] real = new float[held.length * len];
         for (int i = 0; i < held.length; i++) {
@@ -264,7 +265,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         }
         EmojiClassifier.Evaluation realEval = clf.evaluate(real, held.length);
         int dim = clf.featureDim();
-        SplittableRandom r = new SplittableRandom(seed);
+        SplittableRandom r = new SplittableRandom(seedOption.seed);
         int nb = Math.min(samples, train.length);
         float[] trainImgs = new float[nb * len];
         float[] blurred = new float[nb * len];
@@ -279,8 +280,8 @@ public final class EvaluateCommand implements Callable<Integer> {
         double fdBlur = FrechetDistance.between(clf.evaluate(blurred, nb).features(), nb, realEval.features(), held.length, dim);
         md.append("## Sample quality on held-out captions\n\n")
                 .append(String.format(Locale.ROOT, "%d samples from the %d held-out captions (seeds %d, %d, ...) against the %d "
-                        + "held-out images, on the emoji classifier's %d pooled features.%n%n", samples, held.length, seed,
-                        seed + 1, held.length, dim))
+                        + "held-out images, on the emoji classifier's %d pooled features.%n%n", samples, held.length, seedOption.seed,
+                        seedOption.seed + 1, held.length, dim))
                 .append("| images | Frechet distance | category accuracy |\n|---|---:|---:|\n")
                 .append(String.format(Locale.ROOT, "| real training images (baseline) | %.3f | |%n", fdTrain))
                 .append(String.format(Locale.ROOT, "| real training images, 4x box-blurred (baseline) | %.3f | |%n", fdBlur));
@@ -293,7 +294,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                 int item = held[i % held.length];
                 truth[i] = labels.label(item);
                 stream.apply(base.toBuilder().prompt(folder.caption(item)).strength(1.0).slots(steps)
-                        .seed(seed + 1000 + i).build());
+                        .seed(seedOption.seed + 1000 + i).build());
                 ImageTensors.toTensor(stream.run(null, 0, 0).argb(), s, s, s, s, gen, i * len);
             }
             EmojiClassifier.Evaluation ev = clf.evaluate(gen, samples);
@@ -324,7 +325,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     private void imageToImage(PrintWriter o, SyncStream stream, StreamSettings base, EmojiClassifier clf, int s,
             StringBuilder md, StringBuilder csv) throws Exception {
         List<EvalImages.Input> drawings = EvalImages.drawings(s);
-        List<EvalImages.Input> photos = EvalImages.photos(s, seed);
+        List<EvalImages.Input> photos = EvalImages.photos(s, seedOption.seed);
         md.append("## Image to image (2 steps)\n\n![drawings](i2i-grid.png)\n\n![webcam-like frames](photos-grid.png)\n\n")
                 .append("Inputs drawn by script (`EvalImages`): each row is one input and its prompt; columns: the input, then ")
                 .append("strengths");
@@ -341,7 +342,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                 cells[i][0] = in.argb();
                 rows.add(in.name() + ": \"" + in.prompt() + "\"");
                 for (int k = 0; k < STRENGTHS.length; k++) {
-                    stream.apply(base.toBuilder().prompt(in.prompt()).strength(STRENGTHS[k]).slots(2).seed(seed + i).build());
+                    stream.apply(base.toBuilder().prompt(in.prompt()).strength(STRENGTHS[k]).slots(2).seed(seedOption.seed + i).build());
                     cells[i][1 + k] = stream.run(in.argb(), in.size(), in.size()).argb();
                 }
             }
@@ -368,7 +369,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             for (double st : STRENGTHS) {
                 cols.add(String.format(Locale.ROOT, "strength %.1f", st));
             }
-            writePng(EvalImages.grid(cells, s, 2, rows, cols), out.resolve(pass == 0 ? "i2i-grid.png" : "photos-grid.png"));
+            writePng(EvalImages.grid(cells, s, 2, rows, cols), outFolder.out.resolve(pass == 0 ? "i2i-grid.png" : "photos-grid.png"));
         }
         o.println("image to image grids written");
         o.flush();
@@ -389,7 +390,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             titles.add("distillation: consistency loss");
             series.add(columns(csv(distillRun.resolve("distill-metrics.csv")), 0, 1));
         }
-        writePng(EvalImages.curves(titles, series), out.resolve("training-curves.png"));
+        writePng(EvalImages.curves(titles, series), outFolder.out.resolve("training-curves.png"));
         md.append("## Training curves\n\n![training curves](training-curves.png)\n\n");
     }
 

@@ -11,18 +11,19 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code streamcanvas fixture --out DIR ...}: writes a fixture model folder in the model contract. */
-@Command(name = "fixture", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "fixture", defaultValueProvider = SharedOptions.Defaults.class, mixinStandardHelpOptions = true, sortOptions = false,
         description = "Write a small model folder in the diffusers/optimum ONNX layout (text encoder, unet, VAE "
                 + "encoder/decoder, CLIP tokenizer, LCM scheduler config) with analytic (closed-form) or random weights, "
                 + "in any signature variant real exports use.")
 public final class FixtureCommand implements Callable<Integer> {
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder to write (created).")
-    Path out;
+    @Mixin
+    SharedOptions.OutputFolder outFolder;
 
     @Option(names = "--size", paramLabel = "WxH", description = "Image size (default: ${DEFAULT-VALUE}).",
             defaultValue = "64x64", converter = Size.Converter.class)
@@ -69,8 +70,8 @@ public final class FixtureCommand implements Callable<Integer> {
             defaultValue = "32")
     int channels;
 
-    @Option(names = "--seed", description = "Seed of the random weights (default: ${DEFAULT-VALUE}).", defaultValue = "42")
-    long seed;
+    @Mixin
+    SharedOptions.Seed seedOption;
 
     @Option(names = "--padding", paramLabel = "sd1|sd2", description = "Tokenizer pad token: sd1 = <|endoftext|>, sd2 = ! (default: ${DEFAULT-VALUE}).",
             defaultValue = "sd1")
@@ -93,19 +94,19 @@ public final class FixtureCommand implements Callable<Integer> {
         if (attention != null && !attention.equalsIgnoreCase("classic") && !attention.equalsIgnoreCase("sdpa")) {
             throw bad("--attention must be classic or sdpa, got '" + attention + "'");
         }
-        if (java.nio.file.Files.exists(out) && !java.nio.file.Files.isDirectory(out)) {
-            spec.commandLine().getErr().println("fixture: --out " + out + " is an existing file, not a folder");
+        if (java.nio.file.Files.exists(outFolder.out) && !java.nio.file.Files.isDirectory(outFolder.out)) {
+            spec.commandLine().getErr().println("fixture: --out " + outFolder.out + " is an existing file, not a folder");
             spec.commandLine().getErr().flush();
             return 2;
         }
-        FixtureGenerator.write(out, fs);
+        FixtureGenerator.write(outFolder.out, fs);
         if (attention != null) {
             // batch, height and width stay symbolic; opset 17, the width of --width
             OnnxModelFile.write(AttentionUnetFixture.build(attention.equalsIgnoreCase("sdpa"), false, true, 1, 8, fs.seed(),
-                    17, Math.max(2, fs.channels() / 2 * 2), fs.seqLen(), fs.textDim()), out.resolve("unet/model.onnx"));
+                    17, Math.max(2, fs.channels() / 2 * 2), fs.seqLen(), fs.textDim()), outFolder.out.resolve("unet/model.onnx"));
         }
         PrintWriter pw = spec.commandLine().getOut();
-        ModelFolder.Report report = ModelFolder.check(out);
+        ModelFolder.Report report = ModelFolder.check(outFolder.out);
         pw.println("Wrote " + fs.weights().name().toLowerCase(java.util.Locale.ROOT) + " fixture " + report.dir() + " ("
                 + fs.width() + "x" + fs.height() + ", f=" + fs.vaeFactor() + ", D=" + fs.textDim() + ", L=" + fs.seqLen()
                 + (fs.precision() == FixtureSpec.Precision.FP16 ? ", fp16" : ", fp32") + ")");
@@ -149,7 +150,7 @@ public final class FixtureCommand implements Callable<Integer> {
         };
         try {
             return new FixtureSpec(w, h, vaeFactor, textDim, seqLen, idsType, ts, vo, timestepCond,
-                    fp16 ? FixtureSpec.Precision.FP16 : FixtureSpec.Precision.FP32, wt, channels, seed, pad,
+                    fp16 ? FixtureSpec.Precision.FP16 : FixtureSpec.Precision.FP32, wt, channels, seedOption.seed, pad,
                     externalData);
         } catch (IllegalArgumentException e) {
             throw bad(e.getMessage());

@@ -105,8 +105,8 @@ public final class RenderCommand implements Callable<Integer> {
     @Option(names = "--sequential", description = "One UNet call per slot instead of the stream batch.")
     boolean sequential;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder.")
-    Path out;
+    @Mixin
+    SharedOptions.OutputFolder outFolder;
 
     @Option(names = "--save-latents", description = "Also write each frame's output latents as .npy.")
     boolean saveLatents;
@@ -115,8 +115,8 @@ public final class RenderCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter outW = spec.commandLine().getOut();
-        if (Files.exists(out) && !Files.isDirectory(out)) {
-            err.println("render: --out " + out + " is an existing file, not a folder (give a folder for the frames)");
+        if (Files.exists(outFolder.out) && !Files.isDirectory(outFolder.out)) {
+            err.println("render: --out " + outFolder.out + " is an existing file, not a folder (give a folder for the frames)");
             return 2;
         }
         // every input's header is checked before anything runs; the pixels are decoded one frame at a time
@@ -162,7 +162,7 @@ public final class RenderCommand implements Callable<Integer> {
                 err.println("render: " + e.getMessage());
                 return 2;
             }
-            Files.createDirectories(out);
+            Files.createDirectories(outFolder.out);
             ConsoleProgress progress = new ConsoleProgress(err, "render", count);
             ImageInputs.Image current = null; // the decoded input of the last frame (one image repeats without re-reading)
             for (int k = 0; k < count; k++) {
@@ -186,14 +186,14 @@ public final class RenderCommand implements Callable<Integer> {
                     return 1;
                 }
                 String name = String.format(Locale.ROOT, "frame_%05d", k);
-                ParametersPng.write(out.resolve(name + ".png"), o.argb(), o.width(), o.height(), params);
+                ParametersPng.write(outFolder.out.resolve(name + ".png"), o.argb(), o.width(), o.height(), params);
                 if (saveLatents && o.latents() != null) {
-                    Npy.writeFloats(out.resolve(name + ".npy"), o.latents(), o.latentShape());
+                    Npy.writeFloats(outFolder.out.resolve(name + ".npy"), o.latents(), o.latentShape());
                 }
                 progress.update(k + 1, String.format(Locale.ROOT, "%.1f ms", o.timings().totalMs()));
             }
             progress.finish();
-            outW.println("wrote " + count + " frame(s) to " + out.toAbsolutePath());
+            outW.println("wrote " + count + " frame(s) to " + outFolder.out.toAbsolutePath());
             outW.flush();
             return 0;
         } catch (IOException e) {

@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
         name = "streamcanvas",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
+        resourceBundle = SharedOptions.BUNDLE,
         description = "Real-time interactive diffusion: live webcam/canvas restyling, training tools, calibration.",
         subcommands = {
             // one line per headless command

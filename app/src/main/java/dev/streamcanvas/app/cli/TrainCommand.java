@@ -26,7 +26,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code streamcanvas train}: trains the micro diffusion model on an image folder (vanilla or immiscible). */
-@Command(name = "train", mixinStandardHelpOptions = true,
+@Command(name = "train", defaultValueProvider = SharedOptions.Defaults.class, mixinStandardHelpOptions = true,
         description = {"Train the micro Stable Diffusion (VAE, then UNet + text encoder) on a folder of PNG/JPEG images.",
             "Captions come from name.txt sidecars, captions.json, or the file names. Ctrl-C stops after writing a checkpoint;",
             "--resume continues. Compare vanilla and immiscible with the same --seed and --vae-from (shared VAE)."})
@@ -37,8 +37,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--data", required = true, paramLabel = "DIR", description = "Image folder.")
     Path data;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Run folder (checkpoint, tokenizer, metrics.csv).")
-    Path out;
+    @Mixin
+    SharedOptions.OutputFolder outFolder;
 
     @Option(names = "--assign", defaultValue = "none", description = "Noise assignment: none, exact, fp16 or knn:k (default ${DEFAULT-VALUE}).")
     String assign;
@@ -73,8 +73,13 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--held-out", defaultValue = "64", description = "Held-out images for the metrics (default ${DEFAULT-VALUE}).")
     int heldOut;
 
-    @Option(names = "--seed", defaultValue = "1234", description = "Seed (default ${DEFAULT-VALUE}).")
-    long seed;
+    @Mixin
+    SharedOptions.Seed seedOption;
+
+    @Option(names = "--short-captions", defaultValue = "0", paramLabel = "SHARE",
+            description = "Share of UNet rows trained on a shorter form of their caption (its first comma-separated parts: "
+                    + "'dog face' of 'dog face, animal mammal, animals & nature'), so short prompts work (default ${DEFAULT-VALUE}).")
+    float shortCaptions;
 
     @Option(names = "--threads", defaultValue = "1",
             description = "PyTorch CPU threads (default ${DEFAULT-VALUE}; more threads than free cores slow training down badly).")
@@ -141,12 +146,12 @@ public final class TrainCommand implements Callable<Integer> {
             if (compare == null) {
                 throw new ParameterException(spec.commandLine(), "--plot-only needs --compare MODE (for the label)");
             }
-            List<Measurement> v = ComparisonReport.readMetrics(out.resolve("vanilla").resolve("metrics.csv"));
-            List<Measurement> i = ComparisonReport.readMetrics(out.resolve("immiscible").resolve("metrics.csv"));
+            List<Measurement> v = ComparisonReport.readMetrics(outFolder.out.resolve("vanilla").resolve("metrics.csv"));
+            List<Measurement> i = ComparisonReport.readMetrics(outFolder.out.resolve("immiscible").resolve("metrics.csv"));
             String label = "immiscible (" + compare + ")";
-            ComparisonReport.writePlot(out.resolve("curves.png"), v, i, label);
+            ComparisonReport.writePlot(outFolder.out.resolve("curves.png"), v, i, label);
             String table = ComparisonReport.table(v, i, label);
-            dev.streamcanvas.engine.io.AtomicFiles.write(out.resolve("comparison.md"),
+            dev.streamcanvas.engine.io.AtomicFiles.write(outFolder.out.resolve("comparison.md"),
                     table.getBytes(java.nio.charset.StandardCharsets.UTF_8));
             o.print(table);
             o.flush();
@@ -162,16 +167,16 @@ public final class TrainCommand implements Callable<Integer> {
         TrainConfig cfg;
         try {
             model = sizes.config();
-            cfg = TrainConfig.builder().setOutDir(out).optModel(model).optAssignment(mode, k).optVaeSteps(vaeSteps)
+            cfg = TrainConfig.builder().setOutDir(outFolder.out).optModel(model).optAssignment(mode, k).optVaeSteps(vaeSteps)
                     .optSteps(steps).optBatch(batch).optLearningRate(lr).optCheckpointEvery(checkpointEvery)
-                    .optEvalEvery(evalEvery).optQualityEvery(qualityEvery).optHeldOut(heldOut).optSeed(seed)
-                    .optVaeFrom(vaeFrom).optResume(resume).build();
+                    .optEvalEvery(evalEvery).optQualityEvery(qualityEvery).optHeldOut(heldOut).optSeed(seedOption.seed)
+                    .optVaeFrom(vaeFrom).optResume(resume).optShortCaptions(shortCaptions).build();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         ImageFolder folder = ImageFolder.load(data, sizes.size, List.of(new PngDecoder(), new ImageIoDecoder()));
         o.printf(Locale.ROOT, "%s: %d images (%d skipped as unreadable); assignment %s; run folder %s%n", data,
-                folder.size(), folder.skipped(), assign, out);
+                folder.size(), folder.skipped(), assign, outFolder.out);
         int held = Trainer.heldOutCount(folder.size(), heldOut);
         if (held != heldOut) {
             o.printf(Locale.ROOT, "note: --held-out %d: holding out %d of the %d images (at most a fifth)%n", heldOut,
@@ -196,7 +201,7 @@ public final class TrainCommand implements Callable<Integer> {
             o.flush();
             return 0;
         }
-        TrainProgress progress = new TrainProgress(o, "", out);
+        TrainProgress progress = new TrainProgress(o, "", outFolder.out);
         try (Trainer trainer = new Trainer(cfg, folder, progress)) {
             Trainer.Outcome outcome;
             // Ctrl-C cancels the run and gives it up to 120 s to write its checkpoint
@@ -208,7 +213,7 @@ public final class TrainCommand implements Callable<Integer> {
             }
             progress.end();
             if (outcome == Trainer.Outcome.CANCELLED) {
-                o.println("cancelled; checkpoint in " + out + " (continue with --resume)");
+                o.println("cancelled; checkpoint in " + outFolder.out + " (continue with --resume)");
                 o.flush();
                 return 130;
             }
@@ -219,7 +224,7 @@ public final class TrainCommand implements Callable<Integer> {
             List<Measurement> h = trainer.history();
             Measurement last = h.get(h.size() - 1);
             o.printf(Locale.ROOT, "done: held-out loss %.4f, Frechet distance %.3f; metrics in %s%n", last.heldOutLoss(),
-                    last.frechetDistance(), out.resolve("metrics.csv"));
+                    last.frechetDistance(), outFolder.out.resolve("metrics.csv"));
             o.flush();
         }
         return 0;
@@ -230,7 +235,7 @@ public final class TrainCommand implements Callable<Integer> {
      * continues it, --overwrite replaces it), and --resume needs a checkpoint to continue from.
      */
     private String runFolderRefusal() {
-        List<Path> runs = compare != null ? List.of(out.resolve("vanilla"), out.resolve("immiscible")) : List.of(out);
+        List<Path> runs = compare != null ? List.of(outFolder.out.resolve("vanilla"), outFolder.out.resolve("immiscible")) : List.of(outFolder.out);
         boolean checkpoint = false;
         boolean existing = false;
         for (Path r : runs) {
@@ -241,10 +246,10 @@ public final class TrainCommand implements Callable<Integer> {
             return "--resume and --overwrite exclude each other";
         }
         if (resume && !checkpoint) {
-            return "--resume: " + out + " holds no checkpoint.bin to continue from (start a new run without --resume)";
+            return "--resume: " + outFolder.out + " holds no checkpoint.bin to continue from (start a new run without --resume)";
         }
         if (!resume && existing && !overwrite) {
-            return out + " already holds a training run (checkpoint.bin / metrics.csv): continue it with --resume, "
+            return outFolder.out + " already holds a training run (checkpoint.bin / metrics.csv): continue it with --resume, "
                     + "choose a new --out folder, or replace it with --overwrite";
         }
         return null;
@@ -252,7 +257,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     private int runComparison(PrintWriter o, TrainConfig cfg, NoiseAssignment.Mode mode, int k, ImageFolder folder)
             throws IOException {
-        try (TrainComparison c = new TrainComparison(cfg, mode, k, folder, name -> new TrainProgress(o, name, out.resolve(name)))) {
+        try (TrainComparison c = new TrainComparison(cfg, mode, k, folder, name -> new TrainProgress(o, name, outFolder.out.resolve(name)))) {
             Trainer.Outcome outcome;
             // Ctrl-C cancels the run and gives it up to 120 s to write its checkpoint
             Cancellation ctrlC = new Cancellation(c::cancel, 120);
@@ -263,20 +268,20 @@ public final class TrainCommand implements Callable<Integer> {
             }
             o.println();
             if (outcome == Trainer.Outcome.CANCELLED) {
-                o.println("cancelled; checkpoints in " + out + "/{vanilla,immiscible} (continue with --resume)");
+                o.println("cancelled; checkpoints in " + outFolder.out + "/{vanilla,immiscible} (continue with --resume)");
                 o.flush();
                 return 130;
             }
             // the report is drawn from the metrics files (as --plot-only does), so both give the same table
-            List<Measurement> v = ComparisonReport.readMetrics(out.resolve("vanilla").resolve("metrics.csv"));
-            List<Measurement> i = ComparisonReport.readMetrics(out.resolve("immiscible").resolve("metrics.csv"));
+            List<Measurement> v = ComparisonReport.readMetrics(outFolder.out.resolve("vanilla").resolve("metrics.csv"));
+            List<Measurement> i = ComparisonReport.readMetrics(outFolder.out.resolve("immiscible").resolve("metrics.csv"));
             String label = "immiscible (" + compare + ")";
-            ComparisonReport.writePlot(out.resolve("curves.png"), v, i, label);
+            ComparisonReport.writePlot(outFolder.out.resolve("curves.png"), v, i, label);
             String table = ComparisonReport.table(v, i, label);
-            dev.streamcanvas.engine.io.AtomicFiles.write(out.resolve("comparison.md"),
+            dev.streamcanvas.engine.io.AtomicFiles.write(outFolder.out.resolve("comparison.md"),
                     table.getBytes(java.nio.charset.StandardCharsets.UTF_8));
             o.print(table);
-            o.println("curves: " + out.resolve("curves.png"));
+            o.println("curves: " + outFolder.out.resolve("curves.png"));
             o.flush();
             if (export != null) {
                 OnnxExport.export(c.immiscible(), export);
