@@ -23,6 +23,8 @@ public final class DefaultModels {
     private static final Logger LOG = LoggerFactory.getLogger(DefaultModels.class);
     /** Size of the generated placeholder model (its VAE runs at this size only). */
     public static final int PLACEHOLDER_SIZE = 256;
+    /** Token length of the placeholder's text encoder: CLIP's 77, so the app's own default prompts are never cut. */
+    static final int PLACEHOLDER_TOKENS = 77;
 
     private final Path home;
     private final Path placeholder;
@@ -76,7 +78,8 @@ public final class DefaultModels {
         Files.createDirectories(parent);
         Path tmp = Files.createTempDirectory(parent, ".placeholder-model-");
         try {
-            FixtureGenerator.write(tmp, FixtureSpec.defaults().withSize(PLACEHOLDER_SIZE, PLACEHOLDER_SIZE));
+            FixtureGenerator.write(tmp, FixtureSpec.defaults().withSize(PLACEHOLDER_SIZE, PLACEHOLDER_SIZE)
+                    .withText(FixtureSpec.defaults().textDim(), PLACEHOLDER_TOKENS));
             deleteTree(placeholder);
             try {
                 Files.move(tmp, placeholder, StandardCopyOption.ATOMIC_MOVE);

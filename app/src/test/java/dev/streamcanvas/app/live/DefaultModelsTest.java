@@ -34,6 +34,16 @@ class DefaultModelsTest {
     }
 
     @Test
+    void theAppsDefaultPromptsFitThePlaceholdersTextEncoderSoNoStartWarnsOfTruncation() throws Exception {
+        Path placeholder = new DefaultModels(dir.resolve("home"), dir.resolve("data/placeholder-model")).locate();
+        var tokenizer = dev.streamcanvas.engine.text.ClipTokenizer.load(placeholder.resolve("tokenizer"), 0);
+        GenerationSettings d = GenerationSettings.defaults();
+
+        assertThat(tokenizer.encode(d.prompt()).truncated()).as(d.prompt()).isFalse();
+        assertThat(tokenizer.encode(d.negativePrompt()).truncated()).as(d.negativePrompt()).isFalse();
+    }
+
+    @Test
     void shippedModelIsPreferred() throws Exception {
         Path shipped = Files.createDirectories(dir.resolve("home/models/micro-sd"));
         Files.writeString(shipped.resolve("model_index.json"), "{}");

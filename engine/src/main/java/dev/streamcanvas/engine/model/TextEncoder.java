@@ -75,7 +75,6 @@ public final class TextEncoder implements PromptEncoder, AutoCloseable {
         return width;
     }
 
-    /** Whether the last encoded prompt was cut to the model length. */
     /** Every token id must index a row of the graph's embedding table (when the graph has one we can see). */
     static void checkVocabulary(OnnxGraph graph, ClipTokenizer tokenizer) throws ModelLoadException {
         java.util.OptionalLong rows = graph.tokenEmbeddingRows();
@@ -88,6 +87,7 @@ public final class TextEncoder implements PromptEncoder, AutoCloseable {
         }
     }
 
+    /** Whether the last encoded prompt was cut to the model length. */
     public boolean lastTruncated() {
         return lastTruncated;
     }
