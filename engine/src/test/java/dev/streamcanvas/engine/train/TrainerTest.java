@@ -215,6 +215,50 @@ class TrainerTest {
         }
     }
 
+    @Test
+    void shortCaptionsAreTheCaptionsShorterFormsAndChangeOnlyTheRowsTheyAreDrawnFor() throws Exception {
+        List<float[]> imgs = new ArrayList<>();
+        List<String> caps = new ArrayList<>();
+        ImageFolder shapes = TestImages.shapes(12, 16, 6);
+        for (int i = 0; i < shapes.size(); i++) {
+            imgs.add(shapes.image(i));
+            caps.add(shapes.caption(i) + ", shapes, test set");
+        }
+        ImageFolder data = ImageFolder.of(16, imgs, caps);
+        TrainConfig base = TrainConfig.builder().setOutDir(dir.resolve("whole")).optModel(MicroSdConfig.tiny())
+                .optVaeSteps(3).optSteps(4).optBatch(4).optLearningRate(2e-3f).optVaeLearningRate(2e-3f)
+                .optCheckpointEvery(50).optEvalEvery(0).optQualityEvery(0).optHeldOut(4).optBpeMerges(20)
+                .optSampleSteps(2).optSeed(5).build();
+        Map<String, float[]> whole;
+        try (Trainer t = new Trainer(base, data, null)) {
+            var tok = t.tokenizer().tokenizer(MicroSdConfig.tiny().maxTokens());
+            String name = shapes.caption(0);
+            long[][] forms = t.shorterTokenIds(0);
+            assertThat(forms).hasNumberOfRows(2);
+            assertThat(forms[0]).containsExactly(java.util.Arrays.stream(tok.encode(name).ids()).asLongStream().toArray());
+            assertThat(forms[1]).containsExactly(
+                    java.util.Arrays.stream(tok.encode(name + ", shapes").ids()).asLongStream().toArray());
+            t.run();
+            whole = t.unet().params().snapshot();
+        }
+        // share 0 is the whole-caption run exactly (its random draws are untouched) ...
+        try (Trainer t = new Trainer(base.toBuilder().setOutDir(dir.resolve("zero")).optShortCaptions(0).build(), data, null)) {
+            t.run();
+            assertThat(t.unet().params().snapshot().get("conv_out.weight")).containsExactly(whole.get("conv_out.weight"));
+        }
+        // ... and share 1 trains on other token ids, so the weights move elsewhere
+        try (Trainer t = new Trainer(base.toBuilder().setOutDir(dir.resolve("short")).optShortCaptions(1).build(), data, null)) {
+            t.run();
+            assertThat(t.unet().params().snapshot().get("conv_out.weight")).isNotEqualTo(whole.get("conv_out.weight"));
+        }
+    }
+
+    @Test
+    void aShortCaptionShareOutsideZeroToOneIsRefusedNamingIt() {
+        assertThatThrownBy(() -> TrainConfig.builder().setOutDir(dir).optShortCaptions(1.5f).build())
+                .hasMessageContaining("shortCaptions").hasMessageContaining("1.5");
+    }
+
     private static double mean(List<Double> v) {
         return v.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
     }
