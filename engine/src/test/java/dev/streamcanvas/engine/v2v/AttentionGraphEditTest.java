@@ -86,6 +86,31 @@ class AttentionGraphEditTest {
         }
     }
 
+    // ---- a real torch.onnx export with diffusers' module names (resources/v2v/export_torch_unet.py) ------------
+
+    @Test
+    void torchOnnxExportWithDiffusersNamesIsFoundByStructureAndEqualsTheOriginalWithEmptyBanks() throws Exception {
+        // torch 1.13's export of the classic attention processor: baddbmm (MatMul, Mul by alpha, Add of 0 x empty)
+        // before the Softmax, head_to_batch_dim reshapes, node names "/down_blocks.0/attentions.0/.../attn1/to_k/MatMul"
+        Path file;
+        try (var in = AttentionGraphEditTest.class.getResourceAsStream("/v2v/torch_unet.onnx")) {
+            assertThat(in).as("test resource v2v/torch_unet.onnx").isNotNull();
+            file = dir.resolve("torch_unet.onnx");
+            java.nio.file.Files.write(file, in.readAllBytes());
+        }
+        ModelProto unet = OnnxModelFile.read(file);
+        BankLayout layout = AttentionGraphEdit.edit(unet, "torch").layout();
+        assertThat(layout.named()).isTrue();
+        assertThat(layout.layers()).extracting(BankLayer::name).containsExactly(
+                "down_blocks.0.attentions.0.transformer_blocks.0.attn1",
+                "mid_block.attentions.0.transformer_blocks.0.attn1",
+                "up_blocks.1.attentions.0.transformer_blocks.0.attn1");
+        assertThat(layout.layers()).extracting(BankLayer::fusion).containsExactly(false, true, true);
+        assertThat(layout.layers()).allSatisfy(l -> assertThat(l.widthK()).isEqualTo(16));
+        checkEquivalence(unet, 2, 8, 8, 16, 7);
+        checkEquivalence(unet, 1, 12, 5, 16, 8); // other batch, size and prompt length than the export's example
+    }
+
     // ---- our own micro UNet export --------------------------------------------------------------------------------
 
     @Test
