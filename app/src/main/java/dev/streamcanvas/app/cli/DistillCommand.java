@@ -53,8 +53,9 @@ public final class DistillCommand implements Callable<Integer> {
     @Option(names = "--ema", defaultValue = "0.95", description = "Target network moving-average decay (default ${DEFAULT-VALUE}).")
     float ema;
 
-    @Option(names = "--short-prompts", defaultValue = "0.5", description = "Share of rows where the student sees only the "
-            + "caption's first part (the emoji's name) while the teacher sees the whole caption (default ${DEFAULT-VALUE}).")
+    @Option(names = "--short-prompts", defaultValue = "0.5", description = "Share of rows where the student sees a shorter "
+            + "form of the caption (its first comma-separated parts, e.g. the emoji's name) while the teacher sees the whole "
+            + "caption (default ${DEFAULT-VALUE}).")
     float shortPrompts;
 
     @Option(names = "--checkpoint-every", defaultValue = "100", description = "Checkpoint interval in steps (default ${DEFAULT-VALUE}).")
