@@ -7,6 +7,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -99,11 +100,16 @@ class ModelToolsCommandTest {
 
         Path eval = dir.resolve("eval");
         Result evaluate = run(new EvaluateCommand(), "--model", model.toString(), "--classifier", clf.toString(), "--data",
-                data.toString(), "--held-out", "4", "--samples", "4", "--out", eval.toString());
+                data.toString(), "--held-out", "4", "--samples", "4", "--prompt-seeds", "2", "--out", eval.toString());
         assertThat(evaluate.code()).as(evaluate.err()).isZero();
         String md = Files.readString(eval.resolve("evaluation.md"));
         assertThat(md).contains("| 1 |").contains("| 2 |").contains("| 4 |").contains("PSNR mean")
-                .contains("real training images (baseline)").contains("generated, 2 step(s)");
+                .contains("real training images (baseline)").contains("generated, 2 step(s)")
+                .contains("2 seeds per prompt").contains("/ 64) |") // 32 prompts x 2 seeds
+                .contains("held-out names");
+        List<String> csvRows = Files.readAllLines(eval.resolve("evaluation.csv"));
+        assertThat(csvRows).filteredOn(l -> l.startsWith("heldout_name_accuracy,")).hasSize(3);
+        assertThat(csvRows).filteredOn(l -> l.startsWith("t2i_category_accuracy_seeds,")).hasSize(3);
         java.awt.image.BufferedImage grid = javax.imageio.ImageIO.read(eval.resolve("t2i-grid.png").toFile());
         assertThat(grid.getHeight()).as("16 rows of 2x-scaled 16 px cells").isGreaterThan(16 * 32);
         assertThat(eval.resolve("i2i-grid.png")).isRegularFile();
