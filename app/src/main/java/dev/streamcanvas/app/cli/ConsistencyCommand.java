@@ -38,7 +38,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "consistency", defaultValueProvider = SharedOptions.Defaults.class, mixinStandardHelpOptions = true,
         description = {"Measure temporal consistency with and without the StreamV2V feature bank on one clip.",
             "Clips: a folder of frames (--input), or a synthetic one made from --image (or a built-in texture):",
-            "'pan' (known constant motion) or 'handheld' (pan, zoom, small rotation and jitter)."},
+            "'pan' (known constant motion), 'handheld' (pan, zoom, small rotation and jitter), or 'drawing'",
+            "(the app's canvas while a face is sketched on it with its brush)."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:measured", "1:a frame failed", "2:bad input (model, clip, option)"})
 public final class ConsistencyCommand implements Callable<Integer> {
@@ -54,7 +55,7 @@ public final class ConsistencyCommand implements Callable<Integer> {
     @Option(names = "--input", paramLabel = "DIR", description = "A folder of frames (name order) to use as the clip.")
     Path input;
 
-    @Option(names = "--clip", defaultValue = "pan", description = "Synthetic clip when no --input: pan or handheld. "
+    @Option(names = "--clip", defaultValue = "pan", description = "Synthetic clip when no --input: pan, handheld or drawing. "
             + "Default: ${DEFAULT-VALUE}.")
     String clip;
 
@@ -274,12 +275,15 @@ public final class ConsistencyCommand implements Callable<Integer> {
             }
             return out;
         }
+        if (clip.equalsIgnoreCase("drawing")) {
+            return DrawingClip.frames(w, h, framesOption.frames);
+        }
         ImageInputs.Image src = image != null ? ImageInputs.read(image) : null;
         for (int k = 0; k < framesOption.frames; k++) {
             out.add(switch (clip.toLowerCase(Locale.ROOT)) {
                 case "pan" -> SyntheticClip.pan(src, w, h, k);
                 case "handheld" -> SyntheticClip.handheld(src, w, h, k);
-                default -> throw new IllegalArgumentException("--clip must be pan or handheld, got '" + clip + "'");
+                default -> throw new IllegalArgumentException("--clip must be pan, handheld or drawing, got '" + clip + "'");
             });
         }
         return out;
