@@ -221,10 +221,17 @@ public final class TrainCommand implements Callable<Integer> {
                 OnnxExport.export(trainer, export);
                 o.println("exported model folder " + export);
             }
+            double[] psnr = trainer.vaeHeldOutPsnr();
+            o.printf(Locale.ROOT, "VAE (factor %d) reconstruction of the held-out images: PSNR mean %.2f dB, 10th percentile "
+                    + "%.2f dB%n", cfg.model().vaeFactor(), psnr[0], psnr[1]);
             List<Measurement> h = trainer.history();
-            Measurement last = h.get(h.size() - 1);
-            o.printf(Locale.ROOT, "done: held-out loss %.4f, Frechet distance %.3f; metrics in %s%n", last.heldOutLoss(),
-                    last.frechetDistance(), outFolder.out.resolve("metrics.csv"));
+            if (h.isEmpty()) {
+                o.println("done: no UNet steps (--steps 0); checkpoint in " + outFolder.out);
+            } else {
+                Measurement last = h.get(h.size() - 1);
+                o.printf(Locale.ROOT, "done: held-out loss %.4f, Frechet distance %.3f; metrics in %s%n", last.heldOutLoss(),
+                        last.frechetDistance(), outFolder.out.resolve("metrics.csv"));
+            }
             o.flush();
         }
         return 0;

@@ -103,6 +103,13 @@ class ModelToolsCommandTest {
                 data.toString(), "--held-out", "4", "--samples", "4", "--prompt-seeds", "2", "--out", eval.toString());
         assertThat(evaluate.code()).as(evaluate.err()).isZero();
         String md = Files.readString(eval.resolve("evaluation.md"));
+        // the trainer's own held-out PSNR (DJL VAE) and evaluate's (the exported ONNX VAE through the engine's codec)
+        java.util.regex.Matcher trained = java.util.regex.Pattern.compile("PSNR mean ([0-9.]+) dB").matcher(train.out());
+        java.util.regex.Matcher evaluated = java.util.regex.Pattern.compile("PSNR mean ([0-9.]+) dB").matcher(md);
+        assertThat(trained.find()).as(train.out()).isTrue();
+        assertThat(evaluated.find()).as(md).isTrue();
+        assertThat(Double.parseDouble(trained.group(1))).isCloseTo(Double.parseDouble(evaluated.group(1)),
+                org.assertj.core.api.Assertions.within(0.02));
         assertThat(md).contains("| 1 |").contains("| 2 |").contains("| 4 |").contains("PSNR mean")
                 .contains("real training images (baseline)").contains("generated, 2 step(s)")
                 .contains("2 seeds per prompt").contains("/ 64) |") // 32 prompts x 2 seeds

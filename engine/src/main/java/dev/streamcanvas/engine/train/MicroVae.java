@@ -4,9 +4,11 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 
 /**
- * Small convolutional VAE: images [B, 3, S, S] in [-1, 1] <-> latents [B, 4, S/4, S/4].
- * Encoder: conv_in, res, down, res(c->2c), down, res, norm, silu, conv_out -> latent_parameters [B, 8, h, w]
- * (mean in channels 0-3, log-variance in 4-7). Decoder mirrors it with repeat+conv upsampling.
+ * Small convolutional VAE: images [B, 3, S, S] in [-1, 1] <-> latents [B, 4, S/f, S/f], f = 4 or 8.
+ * Encoder: conv_in, res, down, res(c->2c), down, res, [down2, res3 for f = 8], norm, silu, conv_out ->
+ * latent_parameters [B, 8, h, w] (mean in channels 0-3, log-variance in 4-7). Decoder mirrors it with repeat+conv
+ * upsampling (conv_in, res0, [up2, res3 for f = 8], up0, res1, up1, res2). Factor 4 has exactly the parameters it
+ * had before factor 8 existed.
  * Not thread-safe.
  */
 public final class MicroVae implements AutoCloseable {
@@ -25,6 +27,12 @@ public final class MicroVae implements AutoCloseable {
         Nn.defResBlock(p, "enc.res1", c, 2 * c, 0);
         Nn.defConv(p, "enc.down1", 2 * c, 2 * c, 3);
         Nn.defResBlock(p, "enc.res2", 2 * c, 2 * c, 0);
+        if (cfg.vaeFactor() == 8) {
+            Nn.defConv(p, "enc.down2", 2 * c, 2 * c, 3);
+            Nn.defResBlock(p, "enc.res3", 2 * c, 2 * c, 0);
+            Nn.defConv(p, "dec.up2", 2 * c, 2 * c, 3);
+            Nn.defResBlock(p, "dec.res3", 2 * c, 2 * c, 0);
+        }
         Nn.defNorm(p, "enc.norm_out", 2 * c);
         Nn.defConv(p, "enc.conv_out", 2 * c, 2 * MicroSdConfig.LATENT_CHANNELS, 3);
 
@@ -46,7 +54,11 @@ public final class MicroVae implements AutoCloseable {
         h = Nn.conv(h, p, "enc.down0", 2);
         h = Nn.resBlock(h, null, p, "enc.res1", g);
         h = Nn.conv(h, p, "enc.down1", 2);
-        return Nn.resBlock(h, null, p, "enc.res2", g);
+        h = Nn.resBlock(h, null, p, "enc.res2", g);
+        if (cfg.vaeFactor() == 8) {
+            h = Nn.resBlock(Nn.conv(h, p, "enc.down2", 2), null, p, "enc.res3", g);
+        }
+        return h;
     }
 
     /** images [B, 3, S, S] -> latent_parameters [B, 8, h, w] (mean, log-variance; unscaled). */
@@ -60,6 +72,9 @@ public final class MicroVae implements AutoCloseable {
         int g = cfg.groups();
         NDArray h = Nn.conv(z, p, "dec.conv_in", 1);
         h = Nn.resBlock(h, null, p, "dec.res0", g);
+        if (cfg.vaeFactor() == 8) {
+            h = Nn.resBlock(Nn.conv(Nn.upsample2x(h), p, "dec.up2", 1), null, p, "dec.res3", g);
+        }
         h = Nn.conv(Nn.upsample2x(h), p, "dec.up0", 1);
         h = Nn.resBlock(h, null, p, "dec.res1", g);
         h = Nn.conv(Nn.upsample2x(h), p, "dec.up1", 1);

@@ -114,7 +114,7 @@ public final class OnnxExport {
         return g.b.build();
     }
 
-    /** sample [B, 3, S, S] in [-1, 1] -> latent_parameters [B, 8, S/4, S/4] (mean, log-variance; unscaled). */
+    /** sample [B, 3, S, S] in [-1, 1] -> latent_parameters [B, 8, S/f, S/f] (mean, log-variance; unscaled). */
     public static ModelProto vaeEncoder(MicroVae v) {
         MicroSdConfig cfg = v.cfg;
         G g = new G("vae_encoder", v.p.snapshot(), v.p);
@@ -127,12 +127,15 @@ public final class OnnxExport {
         h = g.resBlock(h, null, "enc.res1", gr);
         h = g.conv(h, "enc.down1", 2);
         h = g.resBlock(h, null, "enc.res2", gr);
+        if (cfg.vaeFactor() == 8) {
+            h = g.resBlock(g.conv(h, "enc.down2", 2), null, "enc.res3", gr);
+        }
         Value out = g.conv(g.b.silu(g.groupNorm(h, "enc.norm_out", gr)), "enc.conv_out", 1);
         g.b.output(out, "latent_parameters", B, 8, cfg.latentSize(), cfg.latentSize());
         return g.b.build();
     }
 
-    /** latent_sample [B, 4, S/4, S/4] (unscaled) -> sample [B, 3, S, S]. */
+    /** latent_sample [B, 4, S/f, S/f] (unscaled) -> sample [B, 3, S, S]. */
     public static ModelProto vaeDecoder(MicroVae v) {
         MicroSdConfig cfg = v.cfg;
         G g = new G("vae_decoder", v.p.snapshot(), v.p);
@@ -140,6 +143,9 @@ public final class OnnxExport {
         Value z = g.b.input("latent_sample", F, B, 4, cfg.latentSize(), cfg.latentSize());
         Value h = g.conv(z, "dec.conv_in", 1);
         h = g.resBlock(h, null, "dec.res0", gr);
+        if (cfg.vaeFactor() == 8) {
+            h = g.resBlock(g.conv(g.b.resizeNearest(h, 1, 1, 2, 2), "dec.up2", 1), null, "dec.res3", gr);
+        }
         h = g.conv(g.b.resizeNearest(h, 1, 1, 2, 2), "dec.up0", 1);
         h = g.resBlock(h, null, "dec.res1", gr);
         h = g.conv(g.b.resizeNearest(h, 1, 1, 2, 2), "dec.up1", 1);

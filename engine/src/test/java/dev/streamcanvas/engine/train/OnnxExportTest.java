@@ -1,6 +1,7 @@
 package dev.streamcanvas.engine.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -82,6 +83,38 @@ class OnnxExportTest {
         Files.createDirectories(file.getParent());
         OnnxModelFile.write(m, file);
         return file;
+    }
+
+    @Test
+    void aFactorEightVaeHasOneMoreStageEachWayAndItsExportMatchesTheDjlForwardPass() throws Exception {
+        MicroSdConfig f8 = new MicroSdConfig(32, 8, 16, 16, 1, 2, 8, 4, 8);
+        assertThat(f8.latentSize()).isEqualTo(4);
+        assertThatThrownBy(() -> new MicroSdConfig(48, 8, 16, 16, 1, 2, 8, 4, 8)).hasMessageContaining("multiple of 32");
+        assertThatThrownBy(() -> new MicroSdConfig(32, 8, 16, 16, 1, 2, 8, 4, 2)).hasMessageContaining("vaeFactor");
+        SplittableRandom r = new SplittableRandom(10);
+        int b = 2;
+        try (NDManager m = NDManager.newBaseManager("PyTorch");
+                MicroVae vae = new MicroVae(m, f8, 1);
+                MicroVae four = new MicroVae(m, new MicroSdConfig(32, 8, 16, 16, 1, 2, 8, 4), 1)) {
+            ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+            assertThat(vae.params().all().keySet()).containsAll(four.params().all().keySet())
+                    .contains("enc.down2.weight", "dec.up2.weight");
+            assertThat(four.params().all().keySet()).noneMatch(k -> k.startsWith("enc.down2") || k.startsWith("dec.res3"));
+            perturb(vae.params(), 4);
+            float[] img = SyntheticImages.smoothBatch(b, 3, 32, 32, r);
+            float[] lat = Gaussian.fill(new float[b * 4 * 4 * 4], r);
+            NDArray e = vae.encode(m.create(img, new Shape(b, 3, 32, 32)));
+            assertThat(e.getShape()).isEqualTo(new Shape(b, 8, 4, 4));
+            float[] encDjl = e.toFloatArray();
+            float[] decDjl = vae.decode(m.create(lat, new Shape(b, 4, 4, 4))).toFloatArray();
+            float[] enc = run(save(OnnxExport.vaeEncoder(vae), dir.resolve("e8/model.onnx")),
+                    Map.of("sample", new Object[] {img, new long[] {b, 3, 32, 32}}));
+            float[] dec = run(save(OnnxExport.vaeDecoder(vae), dir.resolve("d8/model.onnx")),
+                    Map.of("latent_sample", new Object[] {lat, new long[] {b, 4, 4, 4}}));
+            assertThat(maxAbsDiff(enc, encDjl)).as("vae_encoder").isLessThan(TOL);
+            assertThat(maxAbsDiff(dec, decDjl)).as("vae_decoder").isLessThan(TOL);
+            assertThat(dec).hasSize(b * 3 * 32 * 32);
+        }
     }
 
     @Test
