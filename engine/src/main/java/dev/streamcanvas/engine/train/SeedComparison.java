@@ -87,8 +87,6 @@ public final class SeedComparison implements AutoCloseable {
         if (base.resume()) {
             checkResume(file, manifest);
         }
-        Files.createDirectories(base.outDir());
-        AtomicFiles.write(file, new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest));
         try {
             for (int s = 0; s < plans.size(); s++) {
                 long seed = seeds.get(s);
@@ -98,6 +96,9 @@ public final class SeedComparison implements AutoCloseable {
             close();
             throw e;
         }
+        // written once the runs could be set up (a refused classifier leaves no half-started comparison behind)
+        Files.createDirectories(base.outDir());
+        AtomicFiles.write(file, new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest));
     }
 
     /** The settings that must stay the same for a resume (everything but the step count), as strings. */
