@@ -96,8 +96,24 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Train vanilla AND immiscible (exact, fp16 or knn:k) side by side in --out/vanilla and --out/immiscible, sharing the VAE; writes --out/curves.png and --out/comparison.md.")
     String compare;
 
-    @Option(names = "--plot-only", description = "With --compare: only redraw curves.png and comparison.md from the metrics.csv files in --out.")
+    @Option(names = "--plot-only", description = "With --compare: only redraw curves.png and comparison.md from the metrics.csv files in --out "
+            + "(the multi-seed report when --out holds seed-S folders).")
     boolean plotOnly;
+
+    @Option(names = "--seeds", paramLabel = "N|S1,S2,...",
+            description = "With --compare: several seeds, as a count N (--seed, --seed+1, ...) or a comma-separated list; "
+                    + "writes --out/seed-S/{vanilla,immiscible}, one VAE (the first seed's vanilla run trains it) shared by every run, "
+                    + "and the report across seeds. A single number is a count: one explicit seed is --seed S --seeds 1.")
+    String seeds;
+
+    @Option(names = "--classifier", paramLabel = "DIR",
+            description = "Folder of an emoji classifier (`classifier --out`) of the same --size: each quality evaluation also "
+                    + "computes the Frechet distance on its features (with a bootstrap standard deviation), the classifier_fd columns of metrics.csv.")
+    Path classifier;
+
+    @Option(names = "--quality-samples", defaultValue = "256",
+            description = "With --classifier: DDIM samples of the held-out captions per quality evaluation (default ${DEFAULT-VALUE}).")
+    int qualitySamples;
 
     @Option(names = "--export", paramLabel = "DIR", description = "After training, export an ONNX model folder (DESIGN section 3) here.")
     Path export;
@@ -110,6 +126,10 @@ public final class TrainCommand implements Callable<Integer> {
         try {
             return train();
         } catch (IOException e) { // a file that cannot be used (data, checkpoint, metrics): one line naming it
+            spec.commandLine().getErr().println("train: " + e.getMessage());
+            spec.commandLine().getErr().flush();
+            return 2;
+        } catch (IllegalArgumentException e) { // settings that do not fit each other (e.g. the classifier's size)
             spec.commandLine().getErr().println("train: " + e.getMessage());
             spec.commandLine().getErr().flush();
             return 2;
@@ -142,9 +162,18 @@ public final class TrainCommand implements Callable<Integer> {
                         "--assign must be none, exact, fp16 or knn:k, got '" + assign + "'");
             };
         }
+        List<Long> seedList = seeds == null ? null : parseSeeds();
+        if (seeds != null && compare == null) {
+            throw new ParameterException(spec.commandLine(), "--seeds needs --compare MODE");
+        }
         if (plotOnly) {
             if (compare == null) {
                 throw new ParameterException(spec.commandLine(), "--plot-only needs --compare MODE (for the label)");
+            }
+            if (SeedReport.isSeedFolder(outFolder.out)) {
+                o.print(SeedReport.write(outFolder.out, "immiscible (" + compare + ")"));
+                o.flush();
+                return 0;
             }
             List<Measurement> v = ComparisonReport.readMetrics(outFolder.out.resolve("vanilla").resolve("metrics.csv"));
             List<Measurement> i = ComparisonReport.readMetrics(outFolder.out.resolve("immiscible").resolve("metrics.csv"));
@@ -170,7 +199,8 @@ public final class TrainCommand implements Callable<Integer> {
             cfg = TrainConfig.builder().setOutDir(outFolder.out).optModel(model).optAssignment(mode, k).optVaeSteps(vaeSteps)
                     .optSteps(steps).optBatch(batch).optLearningRate(lr).optCheckpointEvery(checkpointEvery)
                     .optEvalEvery(evalEvery).optQualityEvery(qualityEvery).optHeldOut(heldOut).optSeed(seedOption.seed)
-                    .optVaeFrom(vaeFrom).optResume(resume).optShortCaptions(shortCaptions).build();
+                    .optVaeFrom(vaeFrom).optResume(resume).optShortCaptions(shortCaptions).optClassifier(classifier)
+                    .optQualitySamples(qualitySamples).build();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -187,7 +217,7 @@ public final class TrainCommand implements Callable<Integer> {
             if (mode == NoiseAssignment.Mode.NONE) {
                 throw new ParameterException(spec.commandLine(), "--compare needs exact, fp16 or knn:k, got '" + compare + "'");
             }
-            return runComparison(o, cfg, mode, k, folder);
+            return seedList != null ? runSeeds(o, cfg, mode, k, seedList, folder) : runComparison(o, cfg, mode, k, folder);
         }
         if (exportOnly) {
             if (export == null) {
@@ -241,10 +271,25 @@ public final class TrainCommand implements Callable<Integer> {
      * Why --out cannot be used as asked, or null: a folder that holds a run is not silently replaced (--resume
      * continues it, --overwrite replaces it), and --resume needs a checkpoint to continue from.
      */
-    private String runFolderRefusal() {
-        List<Path> runs = compare != null ? List.of(outFolder.out.resolve("vanilla"), outFolder.out.resolve("immiscible")) : List.of(outFolder.out);
+    private String runFolderRefusal() throws IOException {
+        List<Path> runs = new java.util.ArrayList<>();
+        if (seeds != null) {
+            // every seed asked for and every seed folder already there
+            java.util.Set<Long> all = new java.util.TreeSet<>(parseSeeds());
+            all.addAll(SeedReport.seedDirs(outFolder.out));
+            for (long s : all) {
+                Path d = outFolder.out.resolve(dev.streamcanvas.engine.train.SeedComparison.seedFolder(s));
+                runs.add(d.resolve("vanilla"));
+                runs.add(d.resolve("immiscible"));
+            }
+        } else if (compare != null) {
+            runs.add(outFolder.out.resolve("vanilla"));
+            runs.add(outFolder.out.resolve("immiscible"));
+        } else {
+            runs.add(outFolder.out);
+        }
         boolean checkpoint = false;
-        boolean existing = false;
+        boolean existing = seeds != null && Files.exists(outFolder.out.resolve(dev.streamcanvas.engine.train.SeedComparison.MANIFEST));
         for (Path r : runs) {
             checkpoint |= Files.exists(r.resolve("checkpoint.bin"));
             existing |= Files.exists(r.resolve("checkpoint.bin")) || Files.exists(r.resolve("metrics.csv"));
@@ -260,6 +305,74 @@ public final class TrainCommand implements Callable<Integer> {
                     + "choose a new --out folder, or replace it with --overwrite";
         }
         return null;
+    }
+
+    /** --seeds: a count N (--seed, --seed + 1, ...) or a comma-separated list of distinct seeds. */
+    private List<Long> parseSeeds() {
+        List<Long> out = new java.util.ArrayList<>();
+        try {
+            if (!seeds.contains(",")) {
+                int n = Integer.parseInt(seeds.trim());
+                if (n < 1) {
+                    throw new ParameterException(spec.commandLine(), "--seeds N needs N >= 1, got " + n);
+                }
+                for (int i = 0; i < n; i++) {
+                    out.add(seedOption.seed + i);
+                }
+                return out;
+            }
+            for (String p : seeds.split(",")) {
+                long v = Long.parseLong(p.trim());
+                if (out.contains(v)) {
+                    throw new ParameterException(spec.commandLine(), "--seeds: seed " + v + " is given twice");
+                }
+                out.add(v);
+            }
+        } catch (NumberFormatException e) {
+            throw new ParameterException(spec.commandLine(), "--seeds takes a count or a comma-separated list of integers, got '"
+                    + seeds + "'");
+        }
+        return out;
+    }
+
+    private int runSeeds(PrintWriter o, TrainConfig cfg, NoiseAssignment.Mode mode, int k, List<Long> seedList,
+            ImageFolder folder) throws IOException {
+        o.printf(Locale.ROOT, "%d seeds %s: runs in %s/seed-S/{vanilla,immiscible}; the VAE is trained once%s%n",
+                seedList.size(), seedList, outFolder.out, cfg.vaeFrom() == null ? " (by seed " + seedList.get(0) + "'s vanilla run)"
+                        : " (taken from " + cfg.vaeFrom() + ")");
+        o.flush();
+        String label = "immiscible (" + compare + ")";
+        try (dev.streamcanvas.engine.train.SeedComparison c = new dev.streamcanvas.engine.train.SeedComparison(cfg, mode, k,
+                seedList, folder, (seed, run) -> new TrainProgress(o, "seed " + seed + " " + run,
+                        outFolder.out.resolve(dev.streamcanvas.engine.train.SeedComparison.seedFolder(seed)).resolve(run)))) {
+            Trainer.Outcome outcome;
+            // Ctrl-C cancels every run and gives them up to 300 s to write their checkpoints
+            Cancellation ctrlC = new Cancellation(c::cancel, 300);
+            try {
+                outcome = c.run(Math.max(1, evalEvery));
+            } finally {
+                ctrlC.close();
+            }
+            o.println();
+            if (outcome == Trainer.Outcome.CANCELLED) {
+                o.println("cancelled; checkpoints in " + outFolder.out + "/seed-S/{vanilla,immiscible} (continue with the same "
+                        + "command and --resume)");
+                if (SeedReport.isSeedFolder(outFolder.out)) {
+                    try {
+                        SeedReport.write(outFolder.out, label);
+                        o.println("report so far: " + outFolder.out.resolve("comparison.md"));
+                    } catch (IOException e) { // a run that never measured has no metrics yet: no report, not an error
+                        o.println("no report yet: " + e.getMessage());
+                    }
+                }
+                o.flush();
+                return 130;
+            }
+        }
+        o.print(SeedReport.write(outFolder.out, label));
+        o.println("curves: " + outFolder.out.resolve("curves.png"));
+        o.flush();
+        return 0;
     }
 
     private int runComparison(PrintWriter o, TrainConfig cfg, NoiseAssignment.Mode mode, int k, ImageFolder folder)
@@ -405,13 +518,23 @@ public final class TrainCommand implements Callable<Integer> {
             } catch (java.nio.file.NoSuchFileException e) {
                 throw new IOException(file + ": not found (expected the metrics of a finished or running run)", e);
             }
+            // files before the classifier metric have 5 columns, later ones 8 (Trainer.METRICS_HEADER)
+            int cols = lines.isEmpty() ? 5 : lines.get(0).split(",", -1).length;
+            if (cols != 5 && cols != 8) {
+                throw new IOException(file + ":1: expected the header of 5 or 8 columns (" + Trainer.METRICS_HEADER
+                        + "), found " + cols);
+            }
             for (int n = 1; n < lines.size(); n++) {
-                String[] f = lines.get(n).split(",", -1);
-                if (f.length != 5) {
-                    throw new IOException(file + ":" + (n + 1) + ": expected 5 comma-separated fields, found " + f.length);
+                if (lines.get(n).isEmpty()) {
+                    continue;
                 }
-                double[] r = new double[5];
-                for (int k = 0; k < 5; k++) {
+                String[] f = lines.get(n).split(",", -1);
+                if (f.length != cols) {
+                    throw new IOException(file + ":" + (n + 1) + ": expected " + cols + " comma-separated fields, found " + f.length);
+                }
+                double[] r = new double[8];
+                java.util.Arrays.fill(r, Double.NaN);
+                for (int k = 0; k < cols; k++) {
                     try {
                         r[k] = f[k].isEmpty() ? Double.NaN : Double.parseDouble(f[k]);
                     } catch (NumberFormatException e) {
@@ -419,7 +542,7 @@ public final class TrainCommand implements Callable<Integer> {
                                 + "' is not a number", e);
                     }
                 }
-                rows.add(new Measurement((int) r[0], r[1], r[2], r[3], r[4]));
+                rows.add(new Measurement((int) r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7]));
             }
             return rows;
         }

@@ -44,14 +44,29 @@ public final class NoiseAssignment {
      * @return [n, d] row-major
      */
     public static float[] pairedNoise(float[] images, int n, int d, Mode mode, int k, SplittableRandom rng) {
+        return pairedNoiseMeasured(images, n, d, mode, k, rng).noise();
+    }
+
+    /**
+     * Paired noise and what the pairing changed.
+     *
+     * @param noise            [n, d] row-major, row i for image i
+     * @param reductionPercent for EXACT and FP16 {@link Result#reductionPercent()} of the batch (assigned against
+     *                         as-drawn pairing); NaN for NONE and KNN
+     */
+    public record Paired(float[] noise, double reductionPercent) {
+    }
+
+    /** As {@link #pairedNoise}, with the same draws from {@code rng}, also returning the distance change. */
+    public static Paired pairedNoiseMeasured(float[] images, int n, int d, Mode mode, int k, SplittableRandom rng) {
         return switch (mode) {
-            case KNN -> sampleNearestOfK(images, n, d, k, rng);
+            case KNN -> new Paired(sampleNearestOfK(images, n, d, k, rng), Double.NaN);
             case EXACT, FP16 -> {
                 float[] raw = Gaussian.fill(new float[n * d], rng);
                 Result res = assign(images, raw, n, d, mode == Mode.FP16 ? Quantization.FP16 : Quantization.EXACT);
-                yield permuteRows(raw, res.noiseFor(), d);
+                yield new Paired(permuteRows(raw, res.noiseFor(), d), res.reductionPercent());
             }
-            case NONE -> Gaussian.fill(new float[n * d], rng);
+            case NONE -> new Paired(Gaussian.fill(new float[n * d], rng), Double.NaN);
         };
     }
 

@@ -62,7 +62,7 @@ public final class Checkpoint {
         ArrayNode hist = m.putArray("history");
         for (Measurement r : meta.history()) {
             hist.addArray().add(r.step()).add(r.heldOutLoss()).add(r.frechetDistance()).add(r.trainLoss())
-                    .add(r.assignMs());
+                    .add(r.assignMs()).add(r.classifierFd()).add(r.classifierFdStd()).add(r.distanceReduction());
         }
         byte[] metaBytes = json.writeValueAsBytes(m);
         AtomicFiles.write(file, os -> {
@@ -121,11 +121,11 @@ public final class Checkpoint {
         }
         List<Measurement> history = new ArrayList<>();
         for (JsonNode row : m.path("history")) {
-            double[] r = new double[5];
+            double[] r = new double[8]; // checkpoints before the classifier metric hold 5: the rest read as NaN
             for (int i = 0; i < r.length; i++) {
                 r[i] = i < row.size() && row.get(i).isNumber() ? row.get(i).asDouble() : Double.NaN;
             }
-            history.add(new Measurement((int) r[0], r[1], r[2], r[3], r[4]));
+            history.add(new Measurement((int) r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7]));
         }
         return new Meta(m.path("vaeSteps").asInt(), m.path("unetSteps").asInt(),
                 (float) m.path("scalingFactor").asDouble(Double.NaN), m.path("model").asText(), m.path("vocab").asInt(),

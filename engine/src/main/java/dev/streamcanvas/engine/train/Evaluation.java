@@ -146,6 +146,53 @@ final class Evaluation {
         return new Quality(fd, samples, argb);
     }
 
+    /** Classifier-feature quality: the Fréchet distance and its bootstrap standard deviation. */
+    record ClassifierQuality(double fd, double std) {
+    }
+
+    /** Bootstrap replicates of the classifier-feature distance (generated set resampled). */
+    static final int BOOTSTRAP_ROUNDS = 50;
+    /** Generated samples per DDIM call of the classifier metric (bounds the memory of one call). */
+    static final int SAMPLE_CHUNK = 64;
+
+    /**
+     * {@code cfg.qualitySamples()} deterministic DDIM samples of the held-out captions in turn (sample j has caption
+     * j mod nHeld and its own seeded noise, the same in every run of one seed), measured with the classifier's
+     * pooled features against the held-out images' features.
+     *
+     * @param heldIds      [nHeld, L] held-out caption ids
+     * @param realFeatures [nHeld, classifier feature dim]
+     */
+    ClassifierQuality classifierQuality(EmojiClassifier clf, long[] heldIds, int nHeld, float[] realFeatures,
+            float scaling, int step) {
+        int total = cfg.qualitySamples();
+        int l = cfg.model().maxTokens();
+        int s = cfg.model().imageSize();
+        int imgLen = 3 * s * s;
+        int dim = clf.featureDim();
+        float[] feats = new float[total * dim];
+        for (int start = 0; start < total; start += SAMPLE_CHUNK) {
+            int m = Math.min(SAMPLE_CHUNK, total - start);
+            long[] ids = new long[m * l];
+            for (int i = 0; i < m; i++) {
+                System.arraycopy(heldIds, ((start + i) % nHeld) * l, ids, i * l, l);
+            }
+            float[] gen = sample(ids, m, cfg.sampleSteps(), (cfg.seed() ^ 0x434c4653L) + start, scaling);
+            if (!allFinite(gen)) {
+                LOG.warn("step {}: generated samples are not finite (diverged weights?); no classifier distance", step);
+                return new ClassifierQuality(Double.NaN, Double.NaN);
+            }
+            System.arraycopy(clf.evaluate(gen, m).features(), 0, feats, start * dim, m * dim);
+            if (gen.length != m * imgLen) {
+                throw new IllegalStateException("sampler returned " + gen.length + " values for " + m + " images");
+            }
+        }
+        double fd = FrechetDistance.between(feats, total, realFeatures, nHeld, dim);
+        double sd = FrechetDistance.bootstrapStd(feats, total, realFeatures, nHeld, dim, BOOTSTRAP_ROUNDS,
+                cfg.seed() ^ 0x424f4f54L ^ step);
+        return new ClassifierQuality(fd, sd);
+    }
+
     /** Quality-metric features: VAE encoder trunk, averaged over space. images [n, 3, S, S] -> [n, 2c]. */
     private float[] features(float[] images, int n) {
         int s = cfg.model().imageSize();

@@ -50,6 +50,35 @@ public final class FrechetDistance {
         return Math.max(0, diff + tr - 2 * trSqrt);
     }
 
+    /**
+     * Bootstrap standard deviation of {@link #between}(a, b) over resamplings of the first (generated) set: each
+     * of {@code rounds} replicates draws n rows of {@code a} with replacement (from {@code seed}), the second set
+     * stays as it is; returns the sample standard deviation (n - 1 denominator) of the replicate distances. NaN
+     * when a feature is not finite or {@code rounds < 2}.
+     *
+     * @param a [n, d] generated features
+     * @param b [m, d] reference (real) features
+     */
+    public static double bootstrapStd(float[] a, int n, float[] b, int m, int d, int rounds, long seed) {
+        if (rounds < 2 || !finite(a, n * d) || !finite(b, m * d)) {
+            return Double.NaN;
+        }
+        java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+        float[] re = new float[n * d];
+        double sum = 0;
+        double sq = 0;
+        for (int k = 0; k < rounds; k++) {
+            for (int i = 0; i < n; i++) {
+                System.arraycopy(a, r.nextInt(n) * d, re, i * d, d);
+            }
+            double fd = between(re, n, b, m, d);
+            sum += fd;
+            sq += fd * fd;
+        }
+        double mean = sum / rounds;
+        return Math.sqrt(Math.max(0, (sq - rounds * mean * mean) / (rounds - 1)));
+    }
+
     /** The symmetric positive semi-definite square root of symmetric s (negative eigenvalues clamped to 0). */
     static double[][] sqrtPsd(double[][] s) {
         int d = s.length;

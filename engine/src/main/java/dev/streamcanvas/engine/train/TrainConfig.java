@@ -27,10 +27,15 @@ import java.nio.file.Path;
  * @param shortCaptions   share of UNet rows (after caption dropout) whose caption is cut to one of its shorter
  *                        forms ({@link CaptionForms#shorter}, chosen uniformly), so that short prompts ("dog face")
  *                        are in the training distribution; 0 trains on whole captions only
+ * @param classifierDir   optional folder of an {@link EmojiClassifier} ({@code classifier.bin}) of the model's image
+ *                        size: each quality measurement then also computes the Fréchet distance on its pooled
+ *                        features (and its bootstrap spread); null for none
+ * @param qualitySamples  generated samples (DDIM, from the held-out captions in turn) for the classifier metric
  */
 public record TrainConfig(Path outDir, MicroSdConfig model, NoiseAssignment.Mode assignment, int knn, int vaeSteps, int steps,
         int batch, float lr, float vaeLr, int checkpointEvery, int evalEvery, int qualityEvery, int heldOut,
-        int bpeMerges, int sampleSteps, long seed, Path vaeFrom, boolean resume, float shortCaptions) {
+        int bpeMerges, int sampleSteps, long seed, Path vaeFrom, boolean resume, float shortCaptions,
+        Path classifierDir, int qualitySamples) {
 
     public TrainConfig {
         if (outDir == null || model == null || assignment == null) {
@@ -46,6 +51,9 @@ public record TrainConfig(Path outDir, MicroSdConfig model, NoiseAssignment.Mode
         if (!(shortCaptions >= 0 && shortCaptions <= 1)) {
             throw new IllegalArgumentException("shortCaptions must be in [0, 1], got " + shortCaptions);
         }
+        if (qualitySamples < 2) {
+            throw new IllegalArgumentException("qualitySamples must be at least 2, got " + qualitySamples);
+        }
     }
 
     /** Defaults for a folder of images: standard model, vanilla, 3000 steps of batch 32. */
@@ -57,7 +65,8 @@ public record TrainConfig(Path outDir, MicroSdConfig model, NoiseAssignment.Mode
      * A builder in DJL's style: {@code set*} for what is required (the run folder), {@code opt*} for the rest,
      * which defaults to {@link #defaults}' values (standard model, vanilla, 2000 VAE + 3000 UNet steps of batch
      * 32, lr 1e-3, checkpoint every 200, held-out loss every 100 and quality every 500 steps, 64 held-out images,
-     * 600 BPE merges, 20 sample steps, seed 1234, no VAE reuse, no resume, whole captions only).
+     * 600 BPE merges, 20 sample steps, seed 1234, no VAE reuse, no resume, whole captions only, no classifier,
+     * 256 classifier-metric samples).
      */
     public static Builder builder() {
         return new Builder();
@@ -85,6 +94,8 @@ public record TrainConfig(Path outDir, MicroSdConfig model, NoiseAssignment.Mode
         b.vaeFrom = vaeFrom;
         b.resume = resume;
         b.shortCaptions = shortCaptions;
+        b.classifierDir = classifierDir;
+        b.qualitySamples = qualitySamples;
         return b;
     }
 
@@ -98,6 +109,10 @@ public record TrainConfig(Path outDir, MicroSdConfig model, NoiseAssignment.Mode
 
     public TrainConfig withVaeFrom(Path dir) {
         return toBuilder().optVaeFrom(dir).build();
+    }
+
+    public TrainConfig withSeed(long s) {
+        return toBuilder().optSeed(s).build();
     }
 
     public TrainConfig withResume(boolean r) {
@@ -129,6 +144,8 @@ public record TrainConfig(Path outDir, MicroSdConfig model, NoiseAssignment.Mode
         private Path vaeFrom;
         private boolean resume;
         private float shortCaptions;
+        private Path classifierDir;
+        private int qualitySamples = 256;
 
         private Builder() {
         }
@@ -232,9 +249,22 @@ public record TrainConfig(Path outDir, MicroSdConfig model, NoiseAssignment.Mode
             return this;
         }
 
+        /** Folder of an emoji classifier whose features measure sample quality too; null for none. */
+        public Builder optClassifier(Path dir) {
+            classifierDir = dir;
+            return this;
+        }
+
+        /** Generated samples for the classifier-feature Fréchet distance (default 256). */
+        public Builder optQualitySamples(int n) {
+            qualitySamples = n;
+            return this;
+        }
+
         public TrainConfig build() {
             return new TrainConfig(outDir, model, assignment, knn, vaeSteps, steps, batch, lr, vaeLr, checkpointEvery,
-                    evalEvery, qualityEvery, heldOut, bpeMerges, sampleSteps, seed, vaeFrom, resume, shortCaptions);
+                    evalEvery, qualityEvery, heldOut, bpeMerges, sampleSteps, seed, vaeFrom, resume, shortCaptions,
+                    classifierDir, qualitySamples);
         }
     }
 }

@@ -54,6 +54,8 @@ public final class Trainer implements AutoCloseable {
     private final MicroUnet unet;
     private final NoiseSchedule schedule = NoiseSchedule.STABLE_DIFFUSION;
     private final Evaluation evaluation;
+    private final EmojiClassifier classifier; // null: no classifier-feature metric
+    private float[] heldClassifierFeatures;   // [nHeld, classifier feature dim], computed once
     private final int[] trainIdx;
     private final int[] heldIdx;
     private final long[][] tokens;      // per dataset item: [L] ids of its caption
@@ -76,6 +78,8 @@ public final class Trainer implements AutoCloseable {
     private double lossSum;
     private double assignSum;
     private int windowSteps;
+    private double reductionSum;
+    private int reductionSteps;
 
     public Trainer(TrainConfig cfg, ImageFolder data, TrainListener listener) throws IOException {
         this.cfg = cfg;
@@ -113,6 +117,7 @@ public final class Trainer implements AutoCloseable {
             }
         }
 
+        classifier = cfg.classifierDir() == null ? null : loadClassifier(cfg);
         manager = NDManager.newBaseManager("PyTorch");
         vae = new MicroVae(manager, cfg.model(), cfg.seed() + 1);
         text = new MicroTextEncoder(manager, cfg.model(), bpe.vocabSize(), cfg.seed() + 2);
@@ -121,6 +126,19 @@ public final class Trainer implements AutoCloseable {
         LOG.info("micro SD: vae {} params, text {} params (vocab {}), unet {} params; {} train / {} held-out images",
                 vae.params().count(), text.params().count(), bpe.vocabSize(), unet.params().count(), trainIdx.length,
                 heldIdx.length);
+    }
+
+    /** The classifier of {@code cfg.classifierDir()}, refused (and closed) when its image size is not the model's. */
+    private static EmojiClassifier loadClassifier(TrainConfig cfg) throws IOException {
+        EmojiClassifier c = EmojiClassifier.load(cfg.classifierDir());
+        if (c.size() != cfg.model().imageSize()) {
+            int size = c.size();
+            c.close();
+            throw new IllegalArgumentException(cfg.classifierDir().resolve(EmojiClassifier.FILE) + ": the classifier takes "
+                    + size + " px images, the model makes " + cfg.model().imageSize() + " px images (train one with "
+                    + "`classifier --size " + cfg.model().imageSize() + "`)");
+        }
+        return c;
     }
 
     // ---------------------------------------------------------------- control
@@ -212,6 +230,10 @@ public final class Trainer implements AutoCloseable {
             lossSum += la[0];
             assignSum += la[1];
             windowSteps++;
+            if (!Double.isNaN(la[2])) {
+                reductionSum += la[2];
+                reductionSteps++;
+            }
             listener.onStep(TrainListener.Stage.UNET, unetStepsDone, cfg.steps(), la[0], la[1], unetSpeed.tick());
             boolean eval = cfg.evalEvery() > 0 && unetStepsDone % cfg.evalEvery() == 0;
             boolean quality = cfg.qualityEvery() > 0 && unetStepsDone % cfg.qualityEvery() == 0;
@@ -329,7 +351,7 @@ public final class Trainer implements AutoCloseable {
         return loss;
     }
 
-    /** Returns {loss, assignment ms}. */
+    /** Returns {loss, assignment ms, distance reduction % (NaN when the mode has none)}. */
     private double[] unetStep(int step) {
         SplittableRandom r = stepRandom(2, step);
         int b = cfg.batch();
@@ -358,7 +380,8 @@ public final class Trainer implements AutoCloseable {
             System.arraycopy(tok, 0, ids, i * tok.length, tok.length);
         }
         long a0 = System.nanoTime();
-        float[] noise = NoiseAssignment.pairedNoise(x0, b, d, cfg.assignment(), cfg.knn(), r);
+        NoiseAssignment.Paired paired = NoiseAssignment.pairedNoiseMeasured(x0, b, d, cfg.assignment(), cfg.knn(), r);
+        float[] noise = paired.noise();
         double assignMs = cfg.assignment() == NoiseAssignment.Mode.NONE ? 0 : (System.nanoTime() - a0) / 1e6;
         float[] xt = schedule.addNoise(x0, noise, t, d);
         float[] tf = new float[b];
@@ -394,7 +417,7 @@ public final class Trainer implements AutoCloseable {
             skippedSteps++;
             LOG.warn("UNet step {}: non-finite loss or gradient, update skipped ({} so far)", step + 1, skippedSteps);
         }
-        return new double[] {loss, assignMs};
+        return new double[] {loss, assignMs, paired.reductionPercent()};
     }
 
     // ---------------------------------------------------------------- latents and metrics
@@ -513,12 +536,16 @@ public final class Trainer implements AutoCloseable {
             history.remove(history.size() - 1);
             lossSum = lastRow.trainLoss() * Math.max(1, windowSteps);
             assignSum = lastRow.assignMs() * Math.max(1, windowSteps);
+            boolean reduced = !Double.isNaN(lastRow.distanceReduction());
+            reductionSum = reduced ? lastRow.distanceReduction() * Math.max(1, windowSteps) : 0;
+            reductionSteps = reduced ? Math.max(1, windowSteps) : 0;
             windowSteps = Math.max(1, windowSteps);
         } else {
             held = heldOutLoss();
             listener.onHeldOutLoss(unetStepsDone, held);
         }
         double fd = Double.NaN;
+        Evaluation.ClassifierQuality cq = null;
         if (quality && heldIdx.length >= 2) {
             int n = heldIdx.length;
             int s = cfg.model().imageSize();
@@ -530,12 +557,24 @@ public final class Trainer implements AutoCloseable {
             Evaluation.Quality q = evaluation.quality(heldIds(), real, n, scaling, unetStepsDone);
             fd = q.frechetDistance();
             listener.onQuality(unetStepsDone, fd, q.samples(), q.argb(), s);
+            if (classifier != null) {
+                if (heldClassifierFeatures == null) {
+                    heldClassifierFeatures = classifier.evaluate(real, n).features();
+                }
+                cq = evaluation.classifierQuality(classifier, heldIds(), n, heldClassifierFeatures, scaling, unetStepsDone);
+                LOG.info("step {}: classifier-feature Frechet distance {} +- {} (bootstrap sd, {} samples)", unetStepsDone,
+                        String.format(Locale.ROOT, "%.4f", cq.fd()), String.format(Locale.ROOT, "%.4f", cq.std()),
+                        cfg.qualitySamples());
+            }
         }
         history.add(new Measurement(unetStepsDone, held, fd, windowSteps == 0 ? Double.NaN : lossSum / windowSteps,
-                windowSteps == 0 ? Double.NaN : assignSum / windowSteps));
+                windowSteps == 0 ? Double.NaN : assignSum / windowSteps, cq == null ? Double.NaN : cq.fd(),
+                cq == null ? Double.NaN : cq.std(), reductionSteps == 0 ? Double.NaN : reductionSum / reductionSteps));
         lossSum = 0;
         assignSum = 0;
         windowSteps = 0;
+        reductionSum = 0;
+        reductionSteps = 0;
         writeMetrics();
     }
 
@@ -563,13 +602,25 @@ public final class Trainer implements AutoCloseable {
     }
 
     private void writeMetrics() throws IOException {
-        StringBuilder sb = new StringBuilder("step,heldout_loss,frechet_distance,train_loss,assign_ms\n");
+        StringBuilder sb = new StringBuilder(METRICS_HEADER).append('\n');
         for (Measurement row : history) {
-            sb.append(String.format(Locale.ROOT, "%d,%.6f,%s,%.6f,%.3f%n", (long) row.step(), row.heldOutLoss(),
-                    row.hasQuality() ? String.format(Locale.ROOT, "%.6f", row.frechetDistance()) : "", row.trainLoss(),
-                    row.assignMs()));
+            sb.append(String.format(Locale.ROOT, "%d,%.6f,%s,%.6f,%.3f,%s,%s,%s%n", (long) row.step(), row.heldOutLoss(),
+                    orEmpty(row.frechetDistance(), "%.6f"), row.trainLoss(), row.assignMs(),
+                    orEmpty(row.classifierFd(), "%.6f"), orEmpty(row.classifierFdStd(), "%.6f"),
+                    orEmpty(row.distanceReduction(), "%.4f")));
         }
         AtomicFiles.write(cfg.outDir().resolve("metrics.csv"), sb.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The columns of {@code metrics.csv}, in {@link Measurement}'s order (the classifier and distance-reduction
+     * columns are empty when not measured; files written before them have only the first five).
+     */
+    public static final String METRICS_HEADER = "step,heldout_loss,frechet_distance,train_loss,assign_ms,classifier_fd,"
+            + "classifier_fd_std,distance_reduction_pct";
+
+    private static String orEmpty(double v, String format) {
+        return Double.isNaN(v) ? "" : String.format(Locale.ROOT, format, v);
     }
 
     // ---------------------------------------------------------------- data order and randomness
@@ -867,6 +918,9 @@ public final class Trainer implements AutoCloseable {
     @Override
     public void close() {
         try {
+            if (classifier != null) {
+                classifier.close();
+            }
             unet.close();
         } finally {
             try {
