@@ -11,6 +11,7 @@ import dev.streamcanvas.engine.train.EmojiClassifier;
 import dev.streamcanvas.engine.train.FrechetDistance;
 import dev.streamcanvas.engine.train.ImageFolder;
 import dev.streamcanvas.engine.train.PngDecoder;
+import dev.streamcanvas.engine.train.Psnr;
 import dev.streamcanvas.engine.train.Trainer;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -188,17 +189,11 @@ public final class EvaluateCommand implements Callable<Integer> {
             float[] img = folder.image(held[i]);
             m.codec().encode(img, 1, s, s, lat);
             m.codec().decode(lat, 1, s, s, rec);
-            double se = 0;
-            for (int k = 0; k < len; k++) {
-                double d = Math.max(-1f, Math.min(1f, rec[k])) - img[k];
-                se += d * d;
-            }
-            psnr[i] = 10 * Math.log10(4.0 / Math.max(se / len, 1e-12));
+            psnr[i] = Psnr.of(rec, 0, img, len);
         }
-        double mean = java.util.Arrays.stream(psnr).average().orElse(Double.NaN);
-        double[] sorted = psnr.clone();
-        java.util.Arrays.sort(sorted);
-        double p10 = sorted[Math.max(0, (int) Math.floor(0.1 * (sorted.length - 1)))];
+        double[] summary = Psnr.meanAndP10(psnr);
+        double mean = summary[0];
+        double p10 = summary[1];
         md.append(String.format(Locale.ROOT, "## VAE reconstruction%n%nHeld-out images (%d), %dx%d, factor %d: PSNR mean %.2f dB, "
                 + "10th percentile %.2f dB (peak-to-peak 2 in [-1, 1]).%n%n", held.length, s, s, f, mean, p10));
         csv.append(String.format(Locale.ROOT, "vae_psnr_mean,0,,%.4f%nvae_psnr_p10,0,,%.4f%n", mean, p10));

@@ -475,7 +475,7 @@ public final class Trainer implements AutoCloseable {
     private double[] reconstructionPsnr(float[] held) {
         int n = heldIdx.length;
         if (n == 0) {
-            return new double[] {Double.NaN, Double.NaN};
+            return Psnr.meanAndP10(new double[0]);
         }
         int s = cfg.model().imageSize();
         int d = held.length / n;
@@ -485,19 +485,10 @@ public final class Trainer implements AutoCloseable {
             int m = Math.min(32, n - start);
             float[] rec = decode(java.util.Arrays.copyOfRange(held, start * d, (start + m) * d), m);
             for (int i = 0; i < m; i++) {
-                float[] img = data.image(heldIdx[start + i]);
-                double se = 0;
-                for (int k = 0; k < len; k++) {
-                    double e = rec[i * len + k] - img[k];
-                    se += e * e;
-                }
-                psnr[start + i] = 10 * Math.log10(4.0 / Math.max(se / len, 1e-12));
+                psnr[start + i] = Psnr.of(rec, i * len, data.image(heldIdx[start + i]), len);
             }
         }
-        double mean = java.util.Arrays.stream(psnr).average().orElse(Double.NaN);
-        double[] sorted = psnr.clone();
-        java.util.Arrays.sort(sorted);
-        return new double[] {mean, sorted[(int) Math.floor(0.1 * (n - 1))]};
+        return Psnr.meanAndP10(psnr);
     }
 
     /** {mean, 10th percentile} held-out VAE reconstruction PSNR in dB, measured when the latents were made. */
