@@ -144,6 +144,7 @@ public final class TrainCharts {
         }
         List<Long> now = seeds.get();
         boolean sameLayout = now.size() == seedList.size() && (now.size() == 1 || now.equals(seedList));
+        seeds.set(List.copyOf(seedList)); // first: whoever styles the new series asks severalSeeds()
         if (sameLayout) {
             charts.forEach(Curves::clear);
         } else {
@@ -151,7 +152,6 @@ public final class TrainCharts {
             charts.forEach(c -> c.layout(seedList));
         }
         samples.forEach(s -> s.set(null));
-        seeds.set(List.copyOf(seedList));
     }
 
     /** A point of the training-loss and assignment-time curves (means over the stride) of one seed's run. */
