@@ -44,20 +44,23 @@ class TrainViewFxTest {
 
     private static <T> T onFx(java.util.concurrent.Callable<T> work) throws Exception {
         AtomicReference<T> result = new AtomicReference<>();
-        AtomicReference<Exception> failure = new AtomicReference<>();
+        AtomicReference<Throwable> failure = new AtomicReference<>(); // assertion errors too, or they would be lost
         CountDownLatch done = new CountDownLatch(1);
         Platform.runLater(() -> {
             try {
                 result.set(work.call());
-            } catch (Exception e) {
+            } catch (Throwable e) {
                 failure.set(e);
             } finally {
                 done.countDown();
             }
         });
         assertThat(done.await(30, TimeUnit.SECONDS)).isTrue();
+        if (failure.get() instanceof Error e) {
+            throw e;
+        }
         if (failure.get() != null) {
-            throw failure.get();
+            throw (Exception) failure.get();
         }
         return result.get();
     }
