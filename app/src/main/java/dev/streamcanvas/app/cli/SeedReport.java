@@ -32,14 +32,14 @@ import java.util.stream.Stream;
  * at which the immiscible run reaches it, their ratio, the assignment's distance reduction, with 95 % Student-t
  * intervals across seeds).
  */
-final class SeedReport {
+public final class SeedReport {
     static final double LEVEL = 0.95;
     private static final Pattern SEED_DIR = Pattern.compile("seed-(-?\\d+)");
     private static final Color VANILLA = new Color(0x1f77b4);
     private static final Color IMMISCIBLE = new Color(0xd62728);
 
     /** One seed's two runs. */
-    record Seed(long seed, List<Measurement> vanilla, List<Measurement> immiscible) {
+    public record Seed(long seed, List<Measurement> vanilla, List<Measurement> immiscible) {
     }
 
     /** Which sample-quality column the headline uses. */
@@ -50,7 +50,7 @@ final class SeedReport {
     }
 
     /** Whether {@code out} is a multi-seed comparison folder (a manifest or a seed-S folder). */
-    static boolean isSeedFolder(Path out) throws IOException {
+    public static boolean isSeedFolder(Path out) throws IOException {
         return Files.exists(out.resolve(SeedComparison.MANIFEST)) || !seedDirs(out).isEmpty();
     }
 
@@ -83,7 +83,8 @@ final class SeedReport {
         return seeds;
     }
 
-    static List<Seed> read(Path out) throws IOException {
+    /** Every seed's two runs from their metrics.csv files. */
+    public static List<Seed> read(Path out) throws IOException {
         List<Seed> seeds = new ArrayList<>();
         for (long s : seedDirs(out)) {
             Path d = out.resolve(SeedComparison.seedFolder(s));

@@ -505,12 +505,12 @@ public final class TrainCommand implements Callable<Integer> {
 
     /** JPEG (and anything else javax.imageio reads) for the engine's dataset loader. */
     /** The vanilla-versus-immiscible curves (PNG, drawn with AWT in the app layer) and a markdown table. */
-    static final class ComparisonReport {
+    public static final class ComparisonReport {
         private ComparisonReport() {
         }
 
         /** Reads a run's metrics.csv (step, held-out loss, Frechet distance or empty, train loss, assign ms). */
-        static List<Measurement> readMetrics(Path file) throws IOException {
+        public static List<Measurement> readMetrics(Path file) throws IOException {
             List<Measurement> rows = new java.util.ArrayList<>();
             List<String> lines;
             try {

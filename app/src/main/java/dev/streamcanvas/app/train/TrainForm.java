@@ -2,10 +2,13 @@ package dev.streamcanvas.app.train;
 
 import dev.streamcanvas.engine.assign.NoiseAssignment;
 import dev.streamcanvas.engine.train.MicroSdConfig;
+import dev.streamcanvas.engine.train.SeedComparison;
 import dev.streamcanvas.engine.train.TrainComparison;
 import dev.streamcanvas.engine.train.TrainConfig;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
@@ -14,10 +17,46 @@ import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 
 /**
- * The Train tab's configuration form: the fields as typed, checked into a {@link TrainComparison.Plan} on start.
- * UI thread only.
+ * The Train tab's configuration form: the fields as typed, checked into a {@link Setup} on start. UI thread only.
  */
 public final class TrainForm {
+    /** The most seeds one start trains (each seed is a vanilla and an immiscible run). */
+    public static final int MAX_SEEDS = 8;
+
+    /**
+     * One start's checked configuration.
+     *
+     * @param base  shared settings; its out dir is the output folder
+     * @param mode  the immiscible run's assignment (NONE: the vanilla run only, one seed)
+     * @param k     candidates per latent for KNN, else 1
+     * @param seeds the seeds, {@code base.seed()} first; one seed trains {@code OUT/{vanilla,immiscible}} as a
+     *              {@link TrainComparison}, several train {@code OUT/seed-S/...} as a {@link SeedComparison}
+     */
+    public record Setup(TrainConfig base, NoiseAssignment.Mode mode, int k, List<Long> seeds) {
+        public Setup {
+            seeds = List.copyOf(seeds);
+        }
+
+        public boolean severalSeeds() {
+            return seeds.size() > 1;
+        }
+
+        /** The single-seed plan (vanilla and immiscible in {@code OUT/vanilla}, {@code OUT/immiscible}). */
+        public TrainComparison.Plan plan() {
+            return TrainComparison.plan(base, mode, k);
+        }
+
+        /** How many runs train in turns: per seed a vanilla run and, unless the mode is NONE, an immiscible one. */
+        public int runCount() {
+            return (mode == NoiseAssignment.Mode.NONE ? 1 : 2) * seeds.size();
+        }
+
+        /** The VAE steps (trained once) plus every run's UNet steps. */
+        public int totalSteps() {
+            return base.vaeSteps() + runCount() * base.steps();
+        }
+    }
+
     /** Noise pairing of the immiscible run; NONE trains the vanilla run only. */
     public enum AssignmentChoice {
         NONE("none (vanilla only)", NoiseAssignment.Mode.NONE), EXACT("exact", NoiseAssignment.Mode.EXACT),
@@ -65,6 +104,9 @@ public final class TrainForm {
     private final ObjectProperty<AssignmentChoice> assignment = new SimpleObjectProperty<>(AssignmentChoice.EXACT);
     private final StringProperty knnK = new SimpleStringProperty("4");
     private final StringProperty seed = new SimpleStringProperty("1234");
+    private final ObservableList<Integer> seedCounts = FXCollections.observableArrayList(
+            IntStream.rangeClosed(1, MAX_SEEDS).boxed().toList());
+    private final ObjectProperty<Integer> seeds = new SimpleObjectProperty<>(1);
     private final StringProperty evalEvery = new SimpleStringProperty("50");
     private final StringProperty sampleEvery = new SimpleStringProperty("250");
     private final ObjectProperty<Path> outputFolder = new SimpleObjectProperty<>();
@@ -74,12 +116,12 @@ public final class TrainForm {
     }
 
     /**
-     * The checked configuration of one start: the vanilla run and, unless the assignment is NONE, the immiscible
-     * run with the same seed, data order and (the vanilla run's) VAE.
+     * The checked configuration of one start: per seed the vanilla run and, unless the assignment is NONE, the
+     * immiscible run with the same seed, data order and (the first vanilla run's) VAE.
      *
      * @throws IllegalArgumentException naming the bad field
      */
-    TrainComparison.Plan plan() {
+    Setup setup() {
         int s = positive("Steps", steps.get(), 1);
         int v = positive("VAE steps", vaeSteps.get(), 0);
         int b = positive("Batch", batch.get(), 1);
@@ -102,6 +144,18 @@ public final class TrainForm {
         int sample = positive("Samples every", sampleEvery.get(), 1);
         AssignmentChoice a = assignment.get();
         int k = a == AssignmentChoice.KNN ? positive("k", knnK.get(), 1) : 1;
+        int n = seeds.get() == null ? 1 : seeds.get();
+        if (n < 1 || n > MAX_SEEDS) {
+            throw new IllegalArgumentException("Seeds must be from 1 to " + MAX_SEEDS + ", got " + n + ".");
+        }
+        if (n > 1 && a == AssignmentChoice.NONE) {
+            throw new IllegalArgumentException("Several seeds compare vanilla with immiscible runs: choose an "
+                    + "assignment other than none, or 1 seed.");
+        }
+        List<Long> seedList = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            seedList.add(sd + i);
+        }
         Path out = outputFolder.get();
         if (out == null) {
             throw new IllegalArgumentException("Choose an output folder.");
@@ -109,7 +163,7 @@ public final class TrainForm {
         TrainConfig base = TrainConfig.builder().setOutDir(out).optModel(modelPreset.get().config()).optVaeSteps(v)
                 .optSteps(s).optBatch(b).optLearningRate(lr).optCheckpointEvery(Math.max(1, Math.min(200, s / 5)))
                 .optEvalEvery(eval).optQualityEvery(sample).optSeed(sd).build();
-        return TrainComparison.plan(base, a.mode(), k);
+        return new Setup(base, a.mode(), k, seedList);
     }
 
     private static int positive(String field, String text, int min) {
@@ -159,6 +213,16 @@ public final class TrainForm {
 
     public StringProperty seedProperty() {
         return seed;
+    }
+
+    /** The seed counts offered (1 to {@link #MAX_SEEDS}). */
+    public ObservableList<Integer> seedCounts() {
+        return seedCounts;
+    }
+
+    /** How many seeds to train: {@link #seedProperty() seed}, seed + 1, ... */
+    public ObjectProperty<Integer> seedsProperty() {
+        return seeds;
     }
 
     public StringProperty evalEveryProperty() {

@@ -6,17 +6,24 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URL;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.function.Function;
 import javafx.beans.binding.Bindings;
+import javafx.beans.binding.BooleanBinding;
 import javafx.beans.property.StringProperty;
+import javafx.collections.ListChangeListener;
 import javafx.fxml.FXML;
 import javafx.fxml.FXMLLoader;
+import javafx.scene.Node;
 import javafx.scene.Parent;
 import javafx.scene.canvas.Canvas;
 import javafx.scene.canvas.GraphicsContext;
 import javafx.scene.chart.LineChart;
+import javafx.scene.chart.XYChart;
 import javafx.scene.control.Button;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
@@ -27,6 +34,7 @@ import javafx.scene.image.ImageView;
 import javafx.scene.image.PixelFormat;
 import javafx.scene.image.WritableImage;
 import javafx.scene.layout.GridPane;
+import javafx.scene.layout.HBox;
 import javafx.scene.layout.TilePane;
 import javafx.scene.paint.Color;
 import javafx.stage.DirectoryChooser;
@@ -39,6 +47,7 @@ public final class TrainView {
     private static final Color IMMISCIBLE = Color.web("#ff9f43");
 
     private final TrainViewModel vm;
+    private final Set<XYChart.Series<Number, Number>> watched = Collections.newSetFromMap(new WeakHashMap<>());
 
     @FXML private Button chooseDataset;
     @FXML private Label datasetName;
@@ -54,6 +63,7 @@ public final class TrainView {
     @FXML private Label knnLabel;
     @FXML private TextField knnK;
     @FXML private TextField seed;
+    @FXML private ComboBox<Integer> seeds;
     @FXML private TextField evalEvery;
     @FXML private TextField sampleEvery;
     @FXML private Label outputName;
@@ -61,9 +71,12 @@ public final class TrainView {
     @FXML private Button pauseButton;
     @FXML private Button resumeButton;
     @FXML private Button cancelButton;
+    @FXML private Button openResultsButton;
     @FXML private ProgressBar progress;
     @FXML private Label status;
     @FXML private Label error;
+    @FXML private HBox seedLegend;
+    @FXML private Label seedLegendNote;
     @FXML private LineChart<Number, Number> trainLossChart;
     @FXML private LineChart<Number, Number> heldOutChart;
     @FXML private LineChart<Number, Number> qualityChart;
@@ -135,6 +148,10 @@ public final class TrainView {
         knnLabel.visibleProperty().bind(knnK.visibleProperty());
         knnLabel.managedProperty().bind(knnK.visibleProperty());
         bindText(seed, vm.form().seedProperty());
+        seeds.setItems(vm.form().seedCounts());
+        seeds.valueProperty().bindBidirectional(vm.form().seedsProperty());
+        seeds.setTooltip(new Tooltip("More than 1: trains seed, seed + 1, … each as a vanilla and an immiscible run "
+                + "(in OUT/seed-S); the charts show each seed faint and the mean across seeds bold."));
         bindText(evalEvery, vm.form().evalEveryProperty());
         bindText(sampleEvery, vm.form().sampleEveryProperty());
         outputName.textProperty().bind(Bindings.createStringBinding(() -> vm.form().outputFolderProperty().get() == null
@@ -143,31 +160,50 @@ public final class TrainView {
 
         // controls and progress
         startButton.disableProperty().bind(vm.canStart().not());
-        startButton.textProperty().bind(Bindings.createStringBinding(() ->
-                vm.form().assignmentProperty().get() == TrainForm.AssignmentChoice.NONE ? "Start vanilla run" : "Start both runs",
-                vm.form().assignmentProperty()));
+        startButton.textProperty().bind(Bindings.createStringBinding(() -> {
+            Integer n = vm.form().seedsProperty().get();
+            if (vm.form().assignmentProperty().get() == TrainForm.AssignmentChoice.NONE) {
+                return "Start vanilla run";
+            }
+            return n == null || n <= 1 ? "Start both runs" : "Start both runs × " + n + " seeds";
+        }, vm.form().assignmentProperty(), vm.form().seedsProperty()));
         pauseButton.disableProperty().bind(vm.canPause().not());
         resumeButton.disableProperty().bind(vm.canResume().not());
         cancelButton.disableProperty().bind(vm.canCancel().not());
+        openResultsButton.disableProperty().bind(vm.canEditConfig().not());
+        openResultsButton.setTooltip(new Tooltip("Show the curves of a comparison folder (e.g. the --out of "
+                + "streamcanvas train --compare exact --seeds 3) from its metrics.csv files, read-only."));
         progress.progressProperty().bind(vm.progressProperty());
         status.textProperty().bind(vm.statusProperty());
         error.textProperty().bind(vm.errorProperty());
         error.visibleProperty().bind(vm.errorProperty().isNotEmpty());
         error.managedProperty().bind(error.visibleProperty());
 
-        // charts
+        // charts: with several seeds one shared legend (the two means) instead of one entry per series
+        BooleanBinding several = Bindings.createBooleanBinding(() -> vm.charts().seedsProperty().get().size() > 1,
+                vm.charts().seedsProperty());
         trainLossChart.setData(vm.charts().trainLossSeries());
         heldOutChart.setData(vm.charts().heldOutLossSeries());
         qualityChart.setData(vm.charts().qualitySeries());
         assignChart.setData(vm.charts().assignMsSeries());
+        for (LineChart<Number, Number> chart : List.of(trainLossChart, heldOutChart, qualityChart, assignChart)) {
+            chart.legendVisibleProperty().bind(several.not());
+            // added after the chart's own listener, so the series' line nodes exist when it runs
+            chart.getData().addListener((ListChangeListener<XYChart.Series<Number, Number>>) c -> styleSeries(chart));
+            styleSeries(chart);
+        }
+        seedLegend.visibleProperty().bind(several);
+        seedLegend.managedProperty().bind(several);
+        seedLegendNote.textProperty().bind(Bindings.createStringBinding(() -> "faint: each of the "
+                + vm.charts().seedsProperty().get().size() + " seeds", vm.charts().seedsProperty()));
 
         // samples
-        vm.charts().samplesProperty(TrainViewModel.Run.VANILLA).addListener((o, a, g) -> drawSamples(vanillaSamples, vanillaSamplesLabel,
-                TrainViewModel.Run.VANILLA, g));
+        vm.charts().samplesProperty(TrainViewModel.Run.VANILLA).addListener((o, a, g) -> drawSamples(vanillaSamples,
+                vanillaSamplesLabel, TrainViewModel.Run.VANILLA, g, vm.charts().seedsProperty().get()));
         vm.charts().samplesProperty(TrainViewModel.Run.IMMISCIBLE).addListener((o, a, g) -> drawSamples(immiscibleSamples,
-                immiscibleSamplesLabel, TrainViewModel.Run.IMMISCIBLE, g));
-        drawSamples(vanillaSamples, vanillaSamplesLabel, TrainViewModel.Run.VANILLA, null);
-        drawSamples(immiscibleSamples, immiscibleSamplesLabel, TrainViewModel.Run.IMMISCIBLE, null);
+                immiscibleSamplesLabel, TrainViewModel.Run.IMMISCIBLE, g, vm.charts().seedsProperty().get()));
+        drawSamples(vanillaSamples, vanillaSamplesLabel, TrainViewModel.Run.VANILLA, null, List.of());
+        drawSamples(immiscibleSamples, immiscibleSamplesLabel, TrainViewModel.Run.IMMISCIBLE, null, List.of());
 
         // export
         exportRun.getItems().setAll(TrainViewModel.Run.values());
@@ -183,6 +219,35 @@ public final class TrainView {
         // assignment demo
         vm.demoProperty().addListener((o, a, m) -> drawDemo(m));
         drawDemo(vm.demoProperty().get());
+    }
+
+    /**
+     * With several seeds: each seed's line faint and without symbols, the means bold, in the run's colour (style
+     * classes train-seed-RUN / train-mean-RUN on the line and on the symbols, also on those added later).
+     */
+    private void styleSeries(LineChart<Number, Number> chart) {
+        for (XYChart.Series<Number, Number> s : chart.getData()) {
+            TrainCharts.Role role = vm.charts().role(s);
+            if (role == null || !vm.charts().severalSeeds() || s.getNode() == null) {
+                continue;
+            }
+            String style = (role.mean() ? "train-mean-" : "train-seed-") + role.run().name().toLowerCase(Locale.ROOT);
+            addStyle(s.getNode(), style);
+            s.getData().forEach(d -> addStyle(d.getNode(), style));
+            if (watched.add(s)) {
+                s.getData().addListener((ListChangeListener<XYChart.Data<Number, Number>>) c -> {
+                    while (c.next()) {
+                        c.getAddedSubList().forEach(d -> addStyle(d.getNode(), style));
+                    }
+                });
+            }
+        }
+    }
+
+    private static void addStyle(Node node, String style) {
+        if (node != null && !node.getStyleClass().contains(style)) {
+            node.getStyleClass().add(style);
+        }
     }
 
     private static void bindText(TextField field, StringProperty property) {
@@ -207,8 +272,9 @@ public final class TrainView {
         return img;
     }
 
-    /** Up to 16 samples as a 4 x 4 grid filling the canvas. */
-    private static void drawSamples(Canvas canvas, Label label, TrainViewModel.Run run, TrainCharts.SampleGrid grid) {
+    /** Up to 16 samples as a 4 x 4 grid filling the canvas; with several seeds they are the first seed's. */
+    private static void drawSamples(Canvas canvas, Label label, TrainViewModel.Run run, TrainCharts.SampleGrid grid,
+            List<Long> seeds) {
         GraphicsContext g = canvas.getGraphicsContext2D();
         double w = canvas.getWidth();
         g.setFill(Color.web("#0b0c0f"));
@@ -217,7 +283,7 @@ public final class TrainView {
             label.setText(run + ": no samples yet");
             return;
         }
-        label.setText(run + " · step " + grid.step());
+        label.setText(run + (seeds.size() > 1 ? " · seed " + seeds.get(0) + " (first)" : "") + " · step " + grid.step());
         int cols = 4;
         double cell = w / cols;
         g.setImageSmoothing(false);
@@ -291,6 +357,20 @@ public final class TrainView {
         File f = dc.showDialog(window());
         if (f != null) {
             vm.form().outputFolderProperty().set(f.toPath());
+        }
+    }
+
+    @FXML
+    private void openResults() {
+        DirectoryChooser dc = new DirectoryChooser();
+        dc.setTitle("Comparison folder (the --out of streamcanvas train --compare …)");
+        Path cur = vm.form().outputFolderProperty().get();
+        if (cur != null && cur.toFile().isDirectory()) {
+            dc.setInitialDirectory(cur.toFile());
+        }
+        File f = dc.showDialog(window());
+        if (f != null) {
+            vm.openResults(f.toPath());
         }
     }
 

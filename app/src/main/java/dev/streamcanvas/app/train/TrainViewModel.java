@@ -1,15 +1,22 @@
 package dev.streamcanvas.app.train;
 
+import dev.streamcanvas.app.cli.SeedReport;
+import dev.streamcanvas.app.cli.TrainCommand;
 import dev.streamcanvas.app.concurrent.TaskRunner;
 import dev.streamcanvas.engine.assign.AssignmentDemo;
 import dev.streamcanvas.engine.train.ImageFolder;
 import dev.streamcanvas.engine.train.Measurement;
+import dev.streamcanvas.engine.train.SeedComparison;
+import dev.streamcanvas.engine.train.SeedStatistics;
 import dev.streamcanvas.engine.train.TrainComparison;
 import dev.streamcanvas.engine.train.TrainConfig;
 import dev.streamcanvas.engine.train.TrainListener;
 import dev.streamcanvas.engine.train.Trainer;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -18,6 +25,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.ToDoubleFunction;
 import javafx.beans.binding.Bindings;
 import javafx.beans.binding.BooleanBinding;
 import javafx.beans.property.BooleanProperty;
@@ -38,10 +46,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Train tab's orchestration: choose an image folder, train the {@link TrainForm form}'s plan through
+ * The Train tab's orchestration: choose an image folder, train the {@link TrainForm form}'s setup through
  * {@link TrainComparison} (a vanilla and an immiscible model in turns on one background thread: identical seeds,
- * data order and VAE; only the noise pairing differs), feed the {@link TrainCharts charts}, export one run to ONNX
- * and hand it to the live app.
+ * data order and VAE; only the noise pairing differs) or, with several seeds, {@link SeedComparison} (one such pair
+ * per seed, as {@code streamcanvas train --compare MODE --seeds N} does), feed the {@link TrainCharts charts}, export
+ * one run to ONNX and hand it to the live app. It also shows the curves of a finished comparison folder read from its
+ * metrics files ({@link #openResults}).
  *
  * <p>Everything public is used on the UI thread. Trainer callbacks arrive on the training thread; they are
  * queued and applied in one UI-thread batch at a time (one pending hand-over at most).
@@ -101,7 +111,7 @@ public final class TrainViewModel {
     private final ObjectProperty<Run> exportRun = new SimpleObjectProperty<>(Run.IMMISCIBLE);
     private final ObjectProperty<Path> exportedModel = new SimpleObjectProperty<>();
     private final BooleanProperty liveLoading = new SimpleBooleanProperty();
-    private TrainComparison comparison; // the last run's trainers (for export); closed on the next start or dispose
+    private Runs comparison; // the last run's trainers (for export); closed on the next start or dispose
     private final BooleanProperty[] exportable = {new SimpleBooleanProperty(), new SimpleBooleanProperty()};
 
     // assignment demo
@@ -115,8 +125,8 @@ public final class TrainViewModel {
     private volatile boolean cancelRequested;
     private volatile boolean pauseWanted;
     private volatile boolean disposed;
-    private volatile TrainComparison active; // while a run trains
-    private int[] progressSteps = new int[3]; // training thread only: VAE steps, vanilla UNet steps, immiscible UNet steps
+    private volatile Runs active; // while a run trains
+    private int[] progressSteps = new int[3]; // training thread only: VAE steps, then per seed vanilla, immiscible UNet steps
 
     private final BooleanBinding idle;
 
@@ -201,15 +211,20 @@ public final class TrainViewModel {
             error.set("Choose an image folder first.");
             return;
         }
-        TrainComparison.Plan plan;
+        TrainForm.Setup setup;
         try {
-            plan = form.plan();
+            setup = form.setup();
         } catch (IllegalArgumentException e) {
             error.set(e.getMessage());
             return;
         }
+        String refusal = setup.severalSeeds() ? refusal(setup.base().outDir()) : null;
+        if (refusal != null) {
+            error.set(refusal);
+            return;
+        }
         closeTrainers();
-        charts.clear();
+        charts.reset(setup.seeds());
         exportedModel.set(null);
         cancelRequested = false;
         pauseWanted = false;
@@ -219,7 +234,7 @@ public final class TrainViewModel {
         status.set("Starting …");
         Path folder = datasetFolder.get();
         ImageFolder loaded = dataset;
-        tasks.submit(() -> train(plan, folder, loaded), this::finished, e -> {
+        tasks.submit(() -> train(setup, folder, loaded), this::finished, e -> {
             if (disposed) {
                 closeTrainers();
             }
@@ -234,12 +249,29 @@ public final class TrainViewModel {
     }
 
     /**
-     * The training thread: (re)load the data at the model's size, then run the plan through
-     * {@link TrainComparison} in turns of {@link #chunk} UNet steps (the vanilla run trains the shared VAE first), so
-     * both curves grow together. After a {@link #dispose} the trainers are closed here, when the run has stopped.
+     * Why several seeds cannot start in {@code out}, or null: as the CLI's {@code train --seeds}, a folder that already
+     * holds a multi-seed comparison (its {@code comparison.json} or {@code seed-S} folders) is not replaced.
      */
-    private Trainer.Outcome train(TrainComparison.Plan plan, Path folder, ImageFolder loaded) throws Exception {
-        int size = plan.vanilla().model().imageSize();
+    static String refusal(Path out) {
+        try {
+            if (!SeedReport.isSeedFolder(out)) {
+                return null;
+            }
+        } catch (IOException e) {
+            return "Could not check the output folder " + out + ": " + e.getMessage();
+        }
+        return out + " already holds a multi-seed comparison (" + SeedComparison.MANIFEST + " or seed-S folders): "
+                + "choose another output folder (Open results… shows its curves).";
+    }
+
+    /**
+     * The training thread: (re)load the data at the model's size, then run the setup through
+     * {@link TrainComparison} (one seed) or {@link SeedComparison} (several) in turns of {@link #chunk} UNet steps (the
+     * first vanilla run trains the shared VAE first), so all curves grow together. After a {@link #dispose} the
+     * trainers are closed here, when the run has stopped.
+     */
+    private Trainer.Outcome train(TrainForm.Setup setup, Path folder, ImageFolder loaded) throws Exception {
+        int size = setup.base().model().imageSize();
         ImageFolder data = loaded;
         if (data == null || data.imageSize() != size) {
             data = backend.loadDataset(folder, size, this::loadProgress);
@@ -249,10 +281,13 @@ public final class TrainViewModel {
         if (cancelRequested) {
             return Trainer.Outcome.CANCELLED;
         }
-        progressSteps = new int[3];
-        TrainComparison c = new TrainComparison(plan, data,
-                name -> new Listener(TrainComparison.VANILLA.equals(name) ? Run.VANILLA : Run.IMMISCIBLE, plan),
-                backend::newTrainer);
+        progressSteps = new int[1 + 2 * setup.seeds().size()];
+        List<Long> seeds = setup.seeds();
+        Runs c = setup.severalSeeds()
+                ? new Runs(new SeedComparison(setup.base(), setup.mode(), setup.k(), seeds, data,
+                        (seed, name) -> new Listener(run(name), seeds.indexOf(seed), setup), backend::newTrainer))
+                : new Runs(new TrainComparison(setup.plan(), data, name -> new Listener(run(name), 0, setup),
+                        backend::newTrainer));
         post(() -> comparison = c);
         active = c;
         if (pauseWanted) {
@@ -262,10 +297,10 @@ public final class TrainViewModel {
             c.cancel();
         }
         try {
-            return c.run(chunk(plan.vanilla()));
+            return c.run(chunk(setup.base()));
         } finally {
             active = null;
-            List<Trainer> ts = c.trainers();
+            List<Trainer> ts = c.first().trainers();
             for (int i = 0; i < ts.size(); i++) {
                 Trainer t = ts.get(i);
                 int idx = i;
@@ -276,6 +311,10 @@ public final class TrainViewModel {
                 c.close(); // the window is gone: release the native memory now that the run has stopped
             }
         }
+    }
+
+    private static Run run(String name) {
+        return TrainComparison.VANILLA.equals(name) ? Run.VANILLA : Run.IMMISCIBLE;
     }
 
     /** UNet steps per turn: small enough that both curves grow together, large enough to keep turns cheap. */
@@ -295,6 +334,10 @@ public final class TrainViewModel {
             return;
         }
         progress.set(1);
+        if (comparison != null && comparison.seeds != null) {
+            status.set(meanSummary(comparison.seeds.comparisons()));
+            return;
+        }
         StringBuilder sb = new StringBuilder("Done.");
         for (Run r : Run.values()) {
             Trainer t = trainer(r);
@@ -307,6 +350,29 @@ public final class TrainViewModel {
         status.set(sb.toString());
     }
 
+    /** "Done." with each run's last mean held-out loss and FD across the seeds (as the charts' bold curves end). */
+    private static String meanSummary(List<TrainComparison> seeds) {
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "Done: %d seeds; the mean across seeds ends at",
+                seeds.size()));
+        for (Run r : Run.values()) {
+            SeedStatistics.Point loss = lastMean(seeds, r, Measurement::heldOutLoss);
+            SeedStatistics.Point fd = lastMean(seeds, r, Measurement::frechetDistance);
+            sb.append(String.format(Locale.ROOT, "%s %s: held-out loss %s, FD %s", r == Run.VANILLA ? "" : ";", r,
+                    loss == null ? "none" : String.format(Locale.ROOT, "%.4f", loss.value()),
+                    fd == null ? "none" : String.format(Locale.ROOT, "%.3f", fd.value())));
+        }
+        return sb.append('.').toString();
+    }
+
+    private static SeedStatistics.Point lastMean(List<TrainComparison> seeds, Run run, ToDoubleFunction<Measurement> column) {
+        List<List<SeedStatistics.Point>> curves = new ArrayList<>();
+        for (TrainComparison c : seeds) {
+            Trainer t = run == Run.VANILLA ? c.vanilla() : c.immiscible();
+            curves.add(SeedStatistics.curve(t.history(), column));
+        }
+        return SeedStatistics.last(SeedStatistics.meanCurve(curves));
+    }
+
     /** Halts after the current step (the state turns PAUSED when the trainer has halted). */
     public void pause() {
         if (state.get() != State.TRAINING) {
@@ -315,7 +381,7 @@ public final class TrainViewModel {
         pauseWanted = true;
         pauseRequested.set(true);
         status.set("Pausing after this step …");
-        TrainComparison c = active;
+        Runs c = active;
         if (c != null) {
             c.pause();
         }
@@ -327,7 +393,7 @@ public final class TrainViewModel {
         }
         pauseWanted = false;
         pauseRequested.set(false);
-        TrainComparison c = active;
+        Runs c = active;
         if (c != null) {
             c.resume();
         }
@@ -345,7 +411,7 @@ public final class TrainViewModel {
         }
         cancelRequested = true;
         status.set("Cancelling …");
-        TrainComparison c = active;
+        Runs c = active;
         if (c != null) {
             c.cancel();
         }
@@ -361,10 +427,11 @@ public final class TrainViewModel {
             return;
         }
         Path dir = form.outputFolderProperty().get().resolve("model-" + run.name().toLowerCase(Locale.ROOT));
+        String what = comparison.seeds == null ? run.toString() : "first seed's " + run.toString().toLowerCase(Locale.ROOT);
         error.set("");
         setState(State.EXPORTING);
         progress.set(-1);
-        status.set("Exporting the " + run + " model to ONNX …");
+        status.set("Exporting the " + what + " model to ONNX …");
         tasks.submit(() -> {
             backend.export(t, dir);
             return dir;
@@ -372,7 +439,7 @@ public final class TrainViewModel {
             setState(State.IDLE);
             progress.set(1);
             exportedModel.set(d);
-            status.set("Exported " + run + " model to " + d + ".");
+            status.set("Exported " + what + " model to " + d + ".");
         }, e -> {
             setState(State.IDLE);
             progress.set(0);
@@ -399,6 +466,48 @@ public final class TrainViewModel {
         }));
     }
 
+    // ------------------------------------------------------------------ results of an earlier comparison
+
+    /**
+     * Shows the curves of a comparison folder from its metrics files, read-only: a multi-seed folder as the CLI's
+     * {@code train --compare MODE --seeds N --out DIR} writes it ({@code seed-S/{vanilla,immiscible}/metrics.csv}),
+     * or a single comparison ({@code vanilla/metrics.csv} and, when there, {@code immiscible/metrics.csv}).
+     */
+    public void openResults(Path folder) {
+        if (!idle.get() || folder == null) {
+            return;
+        }
+        error.set("");
+        status.set("Reading the metrics in " + folder + " …");
+        tasks.submit(() -> readResults(folder), runs -> {
+            if (!idle.get()) {
+                return; // a run started meanwhile: its charts win
+            }
+            closeTrainers();
+            exportedModel.set(null);
+            progress.set(0);
+            charts.show(runs);
+            int n = runs.size();
+            status.set(n > 1 ? "Showing " + folder + ": " + n + " seeds (read-only; samples are in the run folders)."
+                    : "Showing " + folder + " (read-only; samples are in the run folders).");
+        }, e -> fail("Could not open the results", e));
+    }
+
+    /** The runs of a comparison folder, one entry per seed (a single comparison is one entry, seed 0). */
+    static List<SeedReport.Seed> readResults(Path folder) throws IOException {
+        if (SeedReport.isSeedFolder(folder)) {
+            return SeedReport.read(folder);
+        }
+        Path vanilla = folder.resolve(TrainComparison.VANILLA).resolve("metrics.csv");
+        Path immiscible = folder.resolve(TrainComparison.IMMISCIBLE).resolve("metrics.csv");
+        if (!Files.exists(vanilla)) {
+            throw new IOException(folder + " holds neither seed-S folders nor " + TrainComparison.VANILLA
+                    + "/metrics.csv: choose the --out folder of a comparison");
+        }
+        return List.of(new SeedReport.Seed(0, TrainCommand.ComparisonReport.readMetrics(vanilla),
+                Files.exists(immiscible) ? TrainCommand.ComparisonReport.readMetrics(immiscible) : List.of()));
+    }
+
     // ------------------------------------------------------------------ demo
 
     /** Draws new points and noises for the 2-D picture. */
@@ -411,39 +520,46 @@ public final class TrainViewModel {
 
     private final class Listener implements TrainListener {
         private final Run run;
-        private final int idx;
-        private final TrainComparison.Plan plan;
+        private final int seedIndex;
+        private final int idx; // into progressSteps
+        private final String name; // "Vanilla", or with several seeds "Vanilla (seed 1235)"
+        private final TrainForm.Setup setup;
+        private final int runs; // how many runs train in turns
         private final int stride;
         private double lossSum;
         private double msSum;
         private boolean diverged;
         private int n;
 
-        Listener(Run run, TrainComparison.Plan plan) {
+        Listener(Run run, int seedIndex, TrainForm.Setup setup) {
             this.run = run;
-            this.idx = run.ordinal();
-            this.plan = plan;
-            this.stride = TrainCharts.stride(plan.vanilla().steps());
+            this.seedIndex = seedIndex;
+            this.idx = 1 + 2 * seedIndex + run.ordinal();
+            this.name = setup.severalSeeds() ? run + " (seed " + setup.seeds().get(seedIndex) + ")" : run.toString();
+            this.setup = setup;
+            this.runs = setup.runCount();
+            this.stride = TrainCharts.stride(setup.base().steps());
         }
 
         @Override
         public void onStage(Stage stage, int totalSteps) {
             if (stage == Stage.LATENTS) {
-                postProgress(() -> status.set(run + ": encoding the training images to latents …"));
+                postProgress(() -> status.set(name + ": encoding the training images to latents …"));
             }
         }
 
         @Override
         public void onStep(Stage stage, int step, int total, double loss, double ms, double sps) {
-            // the VAE stage runs once (vanilla); the UNet stages of both runs alternate
+            // the VAE stage runs once (the first vanilla run); the UNet stages of all runs alternate
             int[] done = progressSteps;
-            done[stage == Stage.VAE ? 0 : 1 + idx] = step;
-            int sum = done[0] + done[1] + done[2];
-            double frac = (double) sum / Math.max(1, plan.totalSteps());
-            double rate = stage == Stage.UNET && plan.immiscible() != null ? 2 * sps : sps;
-            long eta = rate > 0 ? Math.round((plan.totalSteps() - sum) / rate) : 0;
+            done[stage == Stage.VAE ? 0 : idx] = step;
+            int sum = Arrays.stream(done).sum();
+            int totalSteps = setup.totalSteps();
+            double frac = (double) sum / Math.max(1, totalSteps);
+            double rate = stage == Stage.UNET ? runs * sps : sps;
+            long eta = rate > 0 ? Math.round((totalSteps - sum) / rate) : 0;
             String text = String.format(Locale.ROOT, "%s · %s step %d / %d · %.1f steps/s · ETA %d:%02d:%02d · loss %.4f",
-                    run, stage == Stage.VAE ? "VAE" : "UNet", step, total, rate, eta / 3600, eta / 60 % 60, eta % 60, loss);
+                    name, stage == Stage.VAE ? "VAE" : "UNet", step, total, rate, eta / 3600, eta / 60 % 60, eta % 60, loss);
             postProgress(() -> {
                 progress.set(frac);
                 status.set(text);
@@ -458,7 +574,7 @@ public final class TrainViewModel {
                 if (!diverged) {
                     diverged = true;
                     post(() -> error.set(String.format(Locale.ROOT, "The %s run diverged at step %d (loss is %s); "
-                            + "try a lower learning rate.", run.toString().toLowerCase(Locale.ROOT), step, loss)));
+                            + "try a lower learning rate.", name.toLowerCase(Locale.ROOT), step, loss)));
                 }
                 return;
             }
@@ -471,28 +587,28 @@ public final class TrainViewModel {
                 lossSum = 0;
                 msSum = 0;
                 n = 0;
-                post(() -> charts.addStep(run, step, l, m));
+                post(() -> charts.addStep(seedIndex, run, step, l, m));
             }
         }
 
         @Override
         public void onHeldOutLoss(int step, double loss) {
             if (Double.isFinite(loss)) {
-                post(() -> charts.addHeldOutLoss(run, step, loss));
+                post(() -> charts.addHeldOutLoss(seedIndex, run, step, loss));
             }
         }
 
         @Override
         public void onQuality(int step, double fd, float[][] s, int[][] argb, int size) {
             TrainCharts.SampleGrid grid = new TrainCharts.SampleGrid(run, step, size, List.of(argb));
-            post(() -> charts.addQuality(run, step, fd, grid));
+            post(() -> charts.addQuality(seedIndex, run, step, fd, grid));
         }
 
         @Override
         public void onPaused(Stage stage, int stepsDone) {
             post(() -> {
                 if (state.get() == State.TRAINING) {
-                    status.set(run + " paused after step " + stepsDone + ".");
+                    status.set(name + " paused after step " + stepsDone + ".");
                     setState(State.PAUSED);
                 }
             });
@@ -557,12 +673,74 @@ public final class TrainViewModel {
         status.set(what + ".");
     }
 
-    /** The trainer of {@code run} in the last comparison, or null. */
+    /** The trainer of {@code run} in the last comparison (with several seeds: the first seed's), or null. */
     private Trainer trainer(Run run) {
         if (comparison == null) {
             return null;
         }
-        return run == Run.VANILLA ? comparison.vanilla() : comparison.immiscible();
+        TrainComparison first = comparison.first();
+        return run == Run.VANILLA ? first.vanilla() : first.immiscible();
+    }
+
+    /**
+     * The trainers of one start: a {@link TrainComparison} (one seed) or a {@link SeedComparison} (several); the
+     * controls go to whichever it is. Control methods may be called from any thread.
+     */
+    private static final class Runs implements AutoCloseable {
+        private final TrainComparison single; // null with several seeds
+        private final SeedComparison seeds; // null with one seed
+
+        Runs(TrainComparison single) {
+            this.single = single;
+            this.seeds = null;
+        }
+
+        Runs(SeedComparison seeds) {
+            this.single = null;
+            this.seeds = seeds;
+        }
+
+        Trainer.Outcome run(int chunk) throws IOException {
+            return seeds == null ? single.run(chunk) : seeds.run(chunk);
+        }
+
+        /** The comparison of the only or the first seed. */
+        TrainComparison first() {
+            return seeds == null ? single : seeds.comparisons().get(0);
+        }
+
+        void pause() {
+            if (seeds == null) {
+                single.pause();
+            } else {
+                seeds.pause();
+            }
+        }
+
+        void resume() {
+            if (seeds == null) {
+                single.resume();
+            } else {
+                seeds.resume();
+            }
+        }
+
+        void cancel() {
+            if (seeds == null) {
+                single.cancel();
+            } else {
+                seeds.cancel();
+            }
+        }
+
+        @Override
+        public void close() {
+            if (seeds == null) {
+                single.close();
+            } else {
+                seeds.close();
+            }
+        }
     }
 
     private void closeTrainers() {

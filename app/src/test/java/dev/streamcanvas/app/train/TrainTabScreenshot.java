@@ -17,8 +17,9 @@ import javax.imageio.ImageIO;
 
 /**
  * Not a test: renders the Train tab after a short real run (tiny model, synthetic shapes) and saves a PNG, for
- * the README figure. Run it on a display (Xvfb):
- * {@code xvfb-run -a java -cp <test classpath> dev.streamcanvas.app.train.TrainTabScreenshot OUT.png [WIDTH]}.
+ * the README figures. Run it on a display (Xvfb):
+ * {@code xvfb-run -a java -cp <test classpath> dev.streamcanvas.app.train.TrainTabScreenshot OUT.png [WIDTH [SEEDS]]}.
+ * With SEEDS above 1 it trains that many seeds (shorter runs, no export) so the charts show each seed and the mean.
  */
 public final class TrainTabScreenshot {
     private TrainTabScreenshot() {
@@ -27,6 +28,7 @@ public final class TrainTabScreenshot {
     public static void main(String[] args) throws Exception {
         Path out = Path.of(args.length > 0 ? args[0] : "docs/train/train-tab.png");
         int width = args.length > 1 ? Integer.parseInt(args[1]) : 660;
+        int seeds = args.length > 2 ? Integer.parseInt(args[2]) : 1;
         String theme = TrainView.resource("theme.css").toExternalForm();
         Path work = Files.createTempDirectory("train-tab");
         Path data = Files.createDirectories(work.resolve("shapes"));
@@ -55,12 +57,13 @@ public final class TrainTabScreenshot {
             TrainViewModel vm = new TrainViewModel(tasks, TrainBackend.engine(),
                     folder -> CompletableFuture.completedFuture(null), work.resolve("runs"));
             vm.form().modelPresetProperty().set(vm.form().modelPresets().get(2));
-            vm.form().stepsProperty().set("120");
-            vm.form().vaeStepsProperty().set("60");
-            vm.form().batchProperty().set("8");
+            vm.form().stepsProperty().set(seeds > 1 ? "8" : "120");
+            vm.form().vaeStepsProperty().set(seeds > 1 ? "8" : "60");
+            vm.form().batchProperty().set(seeds > 1 ? "4" : "8");
             vm.form().learningRateProperty().set("0.002");
-            vm.form().evalEveryProperty().set("10");
-            vm.form().sampleEveryProperty().set("40");
+            vm.form().evalEveryProperty().set(seeds > 1 ? "2" : "10");
+            vm.form().sampleEveryProperty().set(seeds > 1 ? "8" : "40");
+            vm.form().seedsProperty().set(seeds);
             root[0] = TrainView.create(vm);
             Scene scene = new Scene(root[0], width, 900);
             if (theme != null) {
@@ -73,6 +76,8 @@ public final class TrainTabScreenshot {
             vm.stateProperty().addListener((o, a, s) -> {
                 if (s == TrainViewModel.State.IDLE && !vm.errorProperty().get().isEmpty()) {
                     System.err.println("the run failed: " + vm.errorProperty().get());
+                    finished.countDown();
+                } else if (s == TrainViewModel.State.IDLE && a == TrainViewModel.State.TRAINING && seeds > 1) {
                     finished.countDown();
                 } else if (s == TrainViewModel.State.IDLE && a == TrainViewModel.State.TRAINING) {
                     vm.export();

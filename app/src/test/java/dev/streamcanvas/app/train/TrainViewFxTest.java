@@ -44,20 +44,23 @@ class TrainViewFxTest {
 
     private static <T> T onFx(java.util.concurrent.Callable<T> work) throws Exception {
         AtomicReference<T> result = new AtomicReference<>();
-        AtomicReference<Exception> failure = new AtomicReference<>();
+        AtomicReference<Throwable> failure = new AtomicReference<>(); // assertion errors too, or they would be lost
         CountDownLatch done = new CountDownLatch(1);
         Platform.runLater(() -> {
             try {
                 result.set(work.call());
-            } catch (Exception e) {
+            } catch (Throwable e) {
                 failure.set(e);
             } finally {
                 done.countDown();
             }
         });
         assertThat(done.await(30, TimeUnit.SECONDS)).isTrue();
+        if (failure.get() instanceof Error e) {
+            throw e;
+        }
         if (failure.get() != null) {
-            throw failure.get();
+            throw (Exception) failure.get();
         }
         return result.get();
     }
@@ -94,6 +97,49 @@ class TrainViewFxTest {
             WritableImage shot = find(root, "immiscibleSamples").snapshot(null, null);
             assertThat(shot.getPixelReader().getArgb(10, 10)).as("first sample fills the top-left cell").isEqualTo(0xffff0000);
             assertThat(((Label) find(root, "immiscibleDemoLabel")).getText()).startsWith("Immiscible · total ");
+            return scene;
+        });
+    }
+
+    @Test
+    void withSeveralSeedsEachSeedIsFaintTheMeansBoldAndOneLegendNamesTheMeans() throws Exception {
+        TrainViewModel vm = new TrainViewModel(new InlineTaskRunner(), TrainBackend.engine(), null, dir);
+        onFx(() -> {
+            Parent root = TrainView.create(vm);
+            Scene scene = new Scene(root, 660, 900);
+            TrainCharts charts = vm.charts();
+            charts.reset(List.of(4L, 5L));
+            charts.addHeldOutLoss(0, TrainViewModel.Run.VANILLA, 10, 0.5);
+            charts.addHeldOutLoss(1, TrainViewModel.Run.VANILLA, 10, 0.3);
+            charts.addHeldOutLoss(0, TrainViewModel.Run.IMMISCIBLE, 10, 0.4);
+            charts.addHeldOutLoss(1, TrainViewModel.Run.IMMISCIBLE, 10, 0.2);
+            charts.addQuality(0, TrainViewModel.Run.VANILLA, 10, 3.0, new TrainCharts.SampleGrid(TrainViewModel.Run.VANILLA,
+                    10, 1, List.of(new int[] {0xff00ff00})));
+            root.applyCss();
+            root.layout();
+            LineChart<?, ?> heldOut = (LineChart<?, ?>) find(root, "heldOutChart");
+            assertThat(heldOut.getData()).hasSize(6);
+            assertThat(heldOut.isLegendVisible()).as("the charts' own legends would list every seed").isFalse();
+            assertThat(find(root, "seedLegend").isVisible()).isTrue();
+            assertThat(((Label) find(root, "seedLegendNote")).getText()).isEqualTo("faint: each of the 2 seeds");
+            XYChart.Series<?, ?> seed = heldOut.getData().get(0);
+            XYChart.Series<?, ?> mean = heldOut.getData().get(5);
+            assertThat(seed.getNode().getStyleClass()).contains("train-seed-vanilla");
+            assertThat(seed.getNode().getOpacity()).as("faint").isLessThan(0.5);
+            assertThat(mean.getNode().getStyleClass()).contains("train-mean-immiscible");
+            assertThat(mean.getNode().getOpacity()).isEqualTo(1.0);
+            assertThat(((javafx.scene.shape.Path) mean.getNode()).getStrokeWidth())
+                    .isGreaterThan(((javafx.scene.shape.Path) seed.getNode()).getStrokeWidth());
+            assertThat(seed.getData().get(0).getNode().getStyleClass()).as("a seed's symbol is hidden")
+                    .contains("train-seed-vanilla");
+            assertThat(((Label) find(root, "vanillaSamplesLabel")).getText()).isEqualTo("Vanilla · seed 4 (first) · step 10");
+
+            charts.reset(List.of(4L));
+            root.applyCss();
+            root.layout();
+            assertThat(heldOut.getData()).hasSize(2);
+            assertThat(heldOut.isLegendVisible()).isTrue();
+            assertThat(find(root, "seedLegend").isVisible()).isFalse();
             return scene;
         });
     }

@@ -1,6 +1,7 @@
 package dev.streamcanvas.app.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.streamcanvas.app.concurrent.TaskRunner;
 import dev.streamcanvas.app.train.TrainViewModel.Run;
@@ -25,6 +26,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The Train tab's view-model on the real engine with a tiny model and synthetic images; no JavaFX toolkit. */
 class TrainViewModelTest {
+    /** The run folders of a two-seed start with seed 11, as the CLI's train --seeds lays them out. */
+    private static final List<String> SEED_RUNS = List.of("seed-11/vanilla", "seed-11/immiscible", "seed-12/vanilla",
+            "seed-12/immiscible");
+
     @TempDir
     Path dir;
 
@@ -159,8 +164,146 @@ class TrainViewModelTest {
         // both runs wrote their own run folder; the immiscible one reused the vanilla VAE
         assertThat(dir.resolve("runs/vanilla/metrics.csv")).isRegularFile();
         assertThat(dir.resolve("runs/immiscible/metrics.csv")).isRegularFile();
+        assertThat(dir.resolve("runs/seed-11")).as("one seed keeps the single-comparison folders").doesNotExist();
+        assertThat(dir.resolve("runs/comparison.json")).doesNotExist();
         assertThat(vm.canExport().get()).isTrue();
         vm.dispose();
+    }
+
+    @Test
+    void severalSeedsTrainAPairPerSeedAndChartEachSeedAndTheMeanAcrossSeeds() throws Exception {
+        TrainViewModel vm = tinyVm(new InlineTaskRunner(), null, 2);
+        vm.form().seedsProperty().set(2);
+        vm.chooseDataset(dataset(12));
+        vm.start();
+        assertThat(vm.errorProperty().get()).isEmpty();
+        assertThat(vm.stateProperty().get()).isEqualTo(State.IDLE);
+        assertThat(vm.progressProperty().get()).isEqualTo(1.0);
+        // the CLI's layout: seed, seed + 1, each a vanilla and an immiscible run, and the manifest
+        for (String run : SEED_RUNS) {
+            assertThat(dir.resolve("runs").resolve(run).resolve("metrics.csv")).as(run).isRegularFile();
+        }
+        assertThat(dir.resolve("runs/comparison.json")).isRegularFile();
+        assertThat(dir.resolve("runs/vanilla")).doesNotExist();
+        TrainCharts charts = vm.charts();
+        assertThat(charts.seedsProperty().get()).containsExactly(11L, 12L);
+        for (var chart : List.of(charts.trainLossSeries(), charts.heldOutLossSeries(), charts.qualitySeries(),
+                charts.assignMsSeries())) {
+            assertThat(chart).hasSize(2 * 2 + 2);
+            for (Run r : Run.values()) {
+                XYChart.Series<Number, Number> first = chart.get(r.ordinal());
+                XYChart.Series<Number, Number> second = chart.get(2 + r.ordinal());
+                XYChart.Series<Number, Number> mean = charts.mean(chart, r);
+                assertThat(xs(mean)).as(r + " " + mean.getName()).isEqualTo(xs(first)).isEqualTo(xs(second)).isNotEmpty();
+                for (int i = 0; i < mean.getData().size(); i++) {
+                    assertThat(ys(mean).get(i)).isCloseTo((ys(first).get(i) + ys(second).get(i)) / 2,
+                            within(1e-12));
+                }
+            }
+        }
+        assertThat(xs(charts.heldOutLossSeries().get(0))).containsExactly(1, 2);
+        assertThat(ys(charts.heldOutLossSeries().get(0))).as("the seeds differ")
+                .isNotEqualTo(ys(charts.heldOutLossSeries().get(2)));
+        assertThat(charts.samplesProperty(Run.IMMISCIBLE).get().step()).isEqualTo(2);
+        assertThat(vm.statusProperty().get()).startsWith("Done: 2 seeds").contains("Vanilla: held-out loss")
+                .contains("Immiscible: held-out loss");
+        assertThat(vm.canExport().get()).as("the first seed's runs can be exported").isTrue();
+        vm.dispose();
+    }
+
+    @Test
+    void cancellingSeveralSeedsKeepsACheckpointForEveryStartedRun() throws Exception {
+        TrainViewModel vm = tinyVm(new InlineTaskRunner(), null, 20);
+        vm.form().seedsProperty().set(2);
+        vm.chooseDataset(dataset(12));
+        vm.progressProperty().addListener((o, a, p) -> {
+            // 2 VAE steps + 4 runs x 20 UNet steps: a tenth is done when each run has made a step or two
+            if (p.doubleValue() >= 0.1 && vm.canCancel().get() && vm.stateProperty().get() == State.TRAINING) {
+                vm.cancel();
+            }
+        });
+        vm.start();
+        assertThat(vm.stateProperty().get()).isEqualTo(State.IDLE);
+        assertThat(vm.statusProperty().get()).startsWith("Cancelled");
+        for (String run : SEED_RUNS) {
+            assertThat(dir.resolve("runs").resolve(run).resolve("checkpoint.bin")).as(run).isRegularFile();
+        }
+        assertThat(vm.charts().trainLossSeries().get(0).getData().size()).isLessThan(20);
+        vm.dispose();
+    }
+
+    @Test
+    void aFolderThatHoldsAMultiSeedComparisonIsNotReplaced() throws Exception {
+        TrainViewModel vm = tinyVm(new InlineTaskRunner(), null, 2);
+        vm.chooseDataset(dataset(6));
+        Files.createDirectories(dir.resolve("runs"));
+        Files.writeString(dir.resolve("runs/comparison.json"), "{\"seeds\": \"[11, 12]\"}");
+        vm.form().seedsProperty().set(2);
+        vm.start();
+        assertThat(vm.errorProperty().get()).contains("already holds a multi-seed comparison")
+                .contains(dir.resolve("runs").toString());
+        assertThat(vm.stateProperty().get()).isEqualTo(State.IDLE);
+        assertThat(dir.resolve("runs/seed-11")).doesNotExist();
+    }
+
+    @Test
+    void severalSeedsNeedAnImmiscibleRunToCompare() throws Exception {
+        TrainViewModel vm = tinyVm(new InlineTaskRunner(), null, 2);
+        vm.chooseDataset(dataset(6));
+        vm.form().seedsProperty().set(3);
+        vm.form().assignmentProperty().set(TrainForm.AssignmentChoice.NONE);
+        vm.start();
+        assertThat(vm.errorProperty().get()).contains("Several seeds").contains("assignment other than none");
+        assertThat(dir.resolve("runs")).doesNotExist();
+    }
+
+    /** Writes a run's metrics.csv as the trainer does: the header and one row per line (the columns of Measurement). */
+    private void metrics(Path run, String... rows) throws Exception {
+        Files.createDirectories(run);
+        Files.writeString(run.resolve("metrics.csv"), dev.streamcanvas.engine.train.Trainer.METRICS_HEADER + "\n"
+                + String.join("\n", rows) + "\n");
+    }
+
+    @Test
+    void openingACliSeedFolderShowsEachSeedAndTheMeanReadOnly() throws Exception {
+        Path out = dir.resolve("cli-out");
+        // step, held-out loss, FD (empty: not measured), train loss, assign ms, classifier FD, its sd, distance reduction
+        metrics(out.resolve("seed-3/vanilla"), "10,0.8,,1.0,0,,,", "20,0.6,5.0,0.9,0,,,");
+        metrics(out.resolve("seed-3/immiscible"), "10,0.7,,0.9,2.5,,,-10", "20,0.5,4.0,0.8,3.5,,,-11");
+        metrics(out.resolve("seed-4/vanilla"), "10,0.4,,0.8,0,,,", "20,0.5,7.0,0.7,0,,,");
+        metrics(out.resolve("seed-4/immiscible"), "10,0.3,,0.7,1.5,,,-9", "20,0.4,5.0,0.6,2.5,,,-12");
+        Files.writeString(out.resolve("comparison.json"), "{\"seeds\": \"[3, 4]\"}");
+        TrainViewModel vm = tinyVm(new InlineTaskRunner(), null, 2);
+        vm.openResults(out);
+        assertThat(vm.errorProperty().get()).isEmpty();
+        assertThat(vm.statusProperty().get()).contains("2 seeds").contains("read-only");
+        TrainCharts charts = vm.charts();
+        assertThat(charts.qualitySeries()).hasSize(6);
+        // by hand: vanilla held-out (0.8 + 0.4) / 2 = 0.6 and (0.6 + 0.5) / 2 = 0.55; FD (5 + 7) / 2 and (4 + 5) / 2
+        assertThat(ys(charts.mean(charts.heldOutLossSeries(), Run.VANILLA))).satisfiesExactly(
+                y -> assertThat(y).isCloseTo(0.6, within(1e-12)),
+                y -> assertThat(y).isCloseTo(0.55, within(1e-12)));
+        assertThat(ys(charts.mean(charts.qualitySeries(), Run.VANILLA))).containsExactly(6.0);
+        assertThat(ys(charts.mean(charts.qualitySeries(), Run.IMMISCIBLE))).containsExactly(4.5);
+        assertThat(ys(charts.mean(charts.assignMsSeries(), Run.IMMISCIBLE))).containsExactly(2.0, 3.0);
+        assertThat(vm.canExport().get()).as("nothing to export from metrics files").isFalse();
+        assertThat(out.resolve("curves.png")).as("read-only: nothing is written").doesNotExist();
+    }
+
+    @Test
+    void openingASingleComparisonShowsOneSeriesPerRunAndABadFolderIsReported() throws Exception {
+        Path out = dir.resolve("single");
+        metrics(out.resolve("vanilla"), "5,0.9,,1.1,0,,,");
+        metrics(out.resolve("immiscible"), "5,0.8,,1.0,2.0,,,-5");
+        TrainViewModel vm = tinyVm(new InlineTaskRunner(), null, 2);
+        vm.openResults(out);
+        assertThat(vm.errorProperty().get()).isEmpty();
+        assertThat(vm.charts().heldOutLossSeries()).hasSize(2);
+        assertThat(ys(vm.charts().heldOutLossSeries().get(1))).containsExactly(0.8);
+
+        vm.openResults(Files.createDirectories(dir.resolve("nothing")));
+        assertThat(vm.errorProperty().get()).startsWith("Could not open the results").contains("metrics.csv");
+        assertThat(ys(vm.charts().heldOutLossSeries().get(1))).as("the shown results stay").containsExactly(0.8);
     }
 
     @Test
@@ -249,6 +392,50 @@ class TrainViewModelTest {
         assertThat(xs(vanillaLoss)).containsExactly(1, 2, 3, 4);
         assertThat(xs(vm.charts().trainLossSeries().get(1))).containsExactly(1, 2, 3, 4);
         assertThat(states).containsSubsequence(State.TRAINING, State.PAUSED, State.TRAINING, State.IDLE);
+        vm.dispose();
+    }
+
+    @Test
+    void pauseAndResumeWorkWithSeveralSeeds() throws Exception {
+        TrainViewModel vm = tinyVm(new ThreadTasks(), null, 3);
+        vm.form().seedsProperty().set(2);
+        CountDownLatch loaded = new CountDownLatch(1);
+        javafx.beans.binding.BooleanBinding canStart = vm.canStart();
+        canStart.addListener((o, a, b) -> {
+            if (b) {
+                loaded.countDown();
+            }
+        });
+        vm.chooseDataset(dataset(12));
+        assertThat(loaded.await(60, TimeUnit.SECONDS)).isTrue();
+        CountDownLatch paused = new CountDownLatch(1);
+        CountDownLatch done = new CountDownLatch(1);
+        vm.stateProperty().addListener((o, a, s) -> {
+            if (s == State.PAUSED) {
+                paused.countDown();
+            } else if (s == State.IDLE) {
+                done.countDown();
+            }
+        });
+        java.util.concurrent.atomic.AtomicBoolean once = new java.util.concurrent.atomic.AtomicBoolean();
+        vm.progressProperty().addListener((o, a, p) -> {
+            // 2 VAE steps + 4 runs x 3 UNet steps: pause (once) when the UNet runs have begun
+            if (p.doubleValue() > 3 / 14.0 && vm.canPause().get() && once.compareAndSet(false, true)) {
+                vm.pause();
+            }
+        });
+        vm.start();
+        assertThat(paused.await(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(vm.statusProperty().get()).contains("(seed 1").contains("paused after step");
+        int shown = vm.charts().trainLossSeries().stream().mapToInt(s -> s.getData().size()).sum();
+        assertThat(shown).as("4 runs x 3 steps are not all done while paused").isLessThan(12);
+        vm.resume();
+        assertThat(done.await(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(vm.errorProperty().get()).isEmpty();
+        for (int i = 0; i < 4; i++) {
+            assertThat(xs(vm.charts().trainLossSeries().get(i))).containsExactly(1, 2, 3);
+        }
+        assertThat(xs(vm.charts().mean(vm.charts().trainLossSeries(), Run.IMMISCIBLE))).containsExactly(1, 2, 3);
         vm.dispose();
     }
 
