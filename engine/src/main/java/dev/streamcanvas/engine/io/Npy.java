@@ -39,9 +39,10 @@ public final class Npy {
             this.size = size;
         }
 
-        static DType of(String kind, int size, Path file) throws NpyFormatException {
+        /** The type of a header's kind letter and byte count, both as written (the count is not parsed: any digits may stand there). */
+        static DType of(String kind, String size, Path file) throws NpyFormatException {
             for (DType t : values()) {
-                if (t.kind.equals(kind) && t.size == size) {
+                if (t.kind.equals(kind) && Integer.toString(t.size).equals(size)) {
                     return t;
                 }
             }
@@ -129,7 +130,7 @@ public final class Npy {
         if (f.group(1).equals("True")) {
             throw new NpyFormatException(file + ": Fortran-order arrays are not supported (save with np.ascontiguousarray)");
         }
-        DType dtype = DType.of(d.group(2), Integer.parseInt(d.group(3)), file);
+        DType dtype = DType.of(d.group(2), d.group(3), file);
         ByteOrder order = d.group(1).equals(">") ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
         List<Long> dims = new ArrayList<>();
         for (String part : s.group(1).split(",")) {

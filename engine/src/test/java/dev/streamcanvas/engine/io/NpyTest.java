@@ -78,4 +78,17 @@ class NpyTest {
         Files.write(fo, numpyStyle("{'descr': '<f4', 'fortran_order': True, 'shape': (1,), }", new byte[4]));
         assertThatThrownBy(() -> Npy.read(fo)).hasMessageContaining("Fortran");
     }
+
+    @Test
+    void refusesADtypeByteCountTooLongForAnIntNamingTheFile() throws Exception {
+        // found by the npy fuzz target: the byte count was parsed as an int and overflowed
+        Path f = dir.resolve("wide.npy");
+        Files.write(f, numpyStyle("{'descr': '<i46666666666666666', 'fortran_order': False, 'shape': (1,), }", new byte[4]));
+        assertThatThrownBy(() -> Npy.read(f)).isInstanceOf(Npy.NpyFormatException.class)
+                .hasMessageContaining("wide.npy").hasMessageContaining("unsupported dtype 'i46666666666666666'");
+        Path g = dir.resolve("i04.npy");
+        Files.write(g, numpyStyle("{'descr': '<i04', 'fortran_order': False, 'shape': (1,), }", new byte[4]));
+        assertThatThrownBy(() -> Npy.read(g)).isInstanceOf(Npy.NpyFormatException.class)
+                .hasMessageContaining("unsupported dtype 'i04'");
+    }
 }
