@@ -58,12 +58,16 @@ public final class InspectCommand implements Callable<Integer> {
             return 1;
         }
         try {
-            OnnxSummary s = OnnxSummary.of(OnnxModelFile.read(path));
+            OnnxSummary s = OnnxSummary.of(OnnxModelFile.read(path), path);
             printGraph(out, path.toString(), s);
             out.flush();
             return 0;
-        } catch (OnnxFormatException | IllegalArgumentException e) {
+        } catch (OnnxFormatException e) {
             err.println("Cannot inspect " + e.getMessage());
+            err.flush();
+            return 2;
+        } catch (IllegalArgumentException e) {
+            err.println("Cannot inspect " + path + ": " + e.getMessage());
             err.flush();
             return 2;
         }

@@ -105,6 +105,24 @@ class FixtureAndInspectCommandTest {
     }
 
     @Test
+    void inspectOfAGraphWithANonTensorOutputNamesTheFile() throws Exception {
+        // found by the onnx fuzz target: a sequence-typed output gave "Cannot inspect value '...' is not a tensor"
+        var seq = dev.streamcanvas.engine.onnx.proto.OnnxProtos.TypeProto.newBuilder()
+                .setSequenceType(dev.streamcanvas.engine.onnx.proto.OnnxProtos.TypeProto.Sequence.getDefaultInstance());
+        var model = dev.streamcanvas.engine.onnx.proto.OnnxProtos.ModelProto.newBuilder().setIrVersion(8)
+                .addOpsetImport(dev.streamcanvas.engine.onnx.proto.OnnxProtos.OperatorSetIdProto.newBuilder().setVersion(17))
+                .setGraph(dev.streamcanvas.engine.onnx.proto.OnnxProtos.GraphProto.newBuilder().setName("g")
+                        .addOutput(dev.streamcanvas.engine.onnx.proto.OnnxProtos.ValueInfoProto.newBuilder()
+                                .setName("latent_sample").setType(seq)))
+                .build();
+        Path f = tmp.resolve("seq.onnx");
+        Files.write(f, model.toByteArray());
+        Run i = run("inspect", f.toString());
+        assertThat(i.code()).isEqualTo(2);
+        assertThat(i.err().trim()).isEqualTo("Cannot inspect " + f + ": value 'latent_sample' is not a tensor");
+    }
+
+    @Test
     void badFixtureOptionsAreNamed() {
         Run r = run("fixture", "--out", tmp.resolve("m").toString(), "--size", "60x64");
         assertThat(r.code()).isEqualTo(2);

@@ -131,7 +131,7 @@ public final class ModelFolder {
                 if (name.equals("text_encoder")) {
                     tokenRows = EmbeddingTables.rows(model, "input_ids");
                 }
-                components.put(name, new Component(name, file, OnnxSummary.of(model)));
+                components.put(name, new Component(name, file, OnnxSummary.of(model, file)));
             } catch (OnnxFormatException e) {
                 problems.add(e.getMessage());
             } catch (IllegalArgumentException e) {

@@ -36,6 +36,19 @@ public record OnnxSummary(long irVersion, String producer, Map<String, Long> ops
         List<TensorInfo> outputs, int nodeCount, Map<String, Integer> opCounts, int initializerCount,
         long initializerBytes, long parameterCount, Set<String> externalDataFiles) {
 
+    /**
+     * The summary of the graph read from {@code file}; a graph input or output that is not a tensor of a type we
+     * model is refused naming the file.
+     */
+    public static OnnxSummary of(ModelProto model, java.nio.file.Path file) throws OnnxFormatException {
+        try {
+            return of(model);
+        } catch (IllegalArgumentException e) {
+            throw new OnnxFormatException(file, e.getMessage(), e);
+        }
+    }
+
+    /** The summary of a graph; {@link IllegalArgumentException} for a non-tensor input or output (see {@link #info}). */
     public static OnnxSummary of(ModelProto model) {
         GraphProto g = model.getGraph();
         Map<String, Long> opsets = new LinkedHashMap<>();

@@ -92,7 +92,7 @@ class UntrustedInputFuzzTest {
         put("onnx/model.onnx_data", new byte[256]); // a data file an input may point into
         Path f = put("onnx/model.onnx", data);
         try {
-            OnnxSummary.of(OnnxModelFile.read(Files.readAllBytes(f), f));
+            OnnxSummary.of(OnnxModelFile.read(Files.readAllBytes(f), f), f);
         } catch (OnnxFormatException e) {
             assertThat(e.getMessage()).contains("onnx"); // the model or the external data file it names
         } catch (IOException e) {
