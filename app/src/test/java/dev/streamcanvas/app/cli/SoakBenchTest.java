@@ -33,6 +33,10 @@ class SoakBenchTest {
         FixtureGenerator.write(model, FixtureSpec.defaults().withSize(16, 16).withText(8, 10));
         String text = run("--model", model.toString(), "--steps", "1", "--soak", "2001");
         assertThat(text).contains("frames lost (failed or without output): 0 of 2001");
+        // the filter may skip frames of the moving test pattern, but never more than 10 in a row (max_skip)
+        java.util.regex.Matcher ran = java.util.regex.Pattern.compile("frames the models ran on: (\\d+) of 2001").matcher(text);
+        assertThat(ran.find()).as(text).isTrue();
+        assertThat(Integer.parseInt(ran.group(1))).isBetween(2001 / 11, 2001);
         assertThat(text.lines().filter(l -> l.matches(" +[12]000 .*"))).hasSize(2);
         assertThat(text).containsPattern("summary \\(frames 1000 / 2000 / 2000\\): heap [0-9.]+ / [0-9.]+ / [0-9.]+ MB");
     }
