@@ -71,6 +71,25 @@ class UntrustedInputFuzzTest {
         }
     }
 
+    /** {@code n} parts of {@code data} split at its first {@code n - 1} NUL bytes; missing parts are empty. */
+    static byte[][] splitOnNul(byte[] data, int n) {
+        byte[][] parts = new byte[n][];
+        int from = 0;
+        for (int k = 0; k < n; k++) {
+            int to = from;
+            if (k < n - 1) {
+                while (to < data.length && data[to] != 0) {
+                    to++;
+                }
+            } else {
+                to = data.length;
+            }
+            parts[k] = java.util.Arrays.copyOfRange(data, Math.min(from, data.length), Math.max(Math.min(from, data.length), to));
+            from = to + 1;
+        }
+        return parts;
+    }
+
     private static Path put(String rel, byte[] bytes) {
         try {
             Path f = DIR.resolve(rel);
@@ -100,15 +119,20 @@ class UntrustedInputFuzzTest {
         }
     }
 
-    /** The support files a model folder check reads: scheduler config, tokenizer files, the tiny-VAE card. */
+    /**
+     * The support files a model folder check reads: scheduler config, tokenizer files, the tiny-VAE card, as five
+     * parts of one input separated by NUL bytes (the last part takes the rest). The corpus holds real folders' files
+     * in this form, so mutations start from files that parse.
+     */
     @FuzzTest(maxExecutions = RUNS, maxDuration = "2h")
-    void modelFolderFiles(FuzzedDataProvider in) {
+    void modelFolderFiles(byte[] data) {
         Path root = DIR.resolve("folder");
-        Path sched = put("folder/scheduler/scheduler_config.json", in.consumeString(400).getBytes(StandardCharsets.UTF_8));
-        put("folder/tokenizer/vocab.json", in.consumeString(400).getBytes(StandardCharsets.UTF_8));
-        put("folder/tokenizer/merges.txt", in.consumeBytes(300));
-        put("folder/tokenizer/tokenizer_config.json", in.consumeString(200).getBytes(StandardCharsets.UTF_8));
-        Path card = put("folder/tiny_vae.json", in.consumeRemainingAsString().getBytes(StandardCharsets.UTF_8));
+        byte[][] parts = splitOnNul(data, 5);
+        Path sched = put("folder/scheduler/scheduler_config.json", parts[0]);
+        put("folder/tokenizer/vocab.json", parts[1]);
+        put("folder/tokenizer/merges.txt", parts[2]);
+        put("folder/tokenizer/tokenizer_config.json", parts[3]);
+        Path card = put("folder/tiny_vae.json", parts[4]);
         try {
             NoiseSchedule.fromConfig(sched);
         } catch (IOException e) {
