@@ -1,13 +1,13 @@
 package dev.streamcanvas.app.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.streamcanvas.engine.io.AtomicFiles;
 import dev.streamcanvas.engine.train.Measurement;
+import dev.streamcanvas.engine.train.RunMetrics;
+import dev.streamcanvas.engine.train.RunMetrics.SeedRuns;
 import dev.streamcanvas.engine.train.SeedComparison;
 import dev.streamcanvas.engine.train.SeedStatistics;
 import dev.streamcanvas.engine.train.SeedStatistics.Point;
-import dev.streamcanvas.engine.train.TrainComparison;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Graphics2D;
@@ -21,8 +21,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.ToDoubleFunction;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -32,15 +30,10 @@ import java.util.stream.Stream;
  * at which the immiscible run reaches it, their ratio, the assignment's distance reduction, with 95 % Student-t
  * intervals across seeds).
  */
-public final class SeedReport {
+final class SeedReport {
     static final double LEVEL = 0.95;
-    private static final Pattern SEED_DIR = Pattern.compile("seed-(-?\\d+)");
     private static final Color VANILLA = new Color(0x1f77b4);
     private static final Color IMMISCIBLE = new Color(0xd62728);
-
-    /** One seed's two runs. */
-    public record Seed(long seed, List<Measurement> vanilla, List<Measurement> immiscible) {
-    }
 
     /** Which sample-quality column the headline uses. */
     record Quality(String name, ToDoubleFunction<Measurement> value, ToDoubleFunction<Measurement> spread) {
@@ -49,56 +42,8 @@ public final class SeedReport {
     private SeedReport() {
     }
 
-    /** Whether {@code out} is a multi-seed comparison folder (a manifest or a seed-S folder). */
-    public static boolean isSeedFolder(Path out) throws IOException {
-        return Files.exists(out.resolve(SeedComparison.MANIFEST)) || !seedDirs(out).isEmpty();
-    }
-
-    /** The seed folders, in the manifest's order when there is one, else by seed. */
-    static List<Long> seedDirs(Path out) throws IOException {
-        Path manifest = out.resolve(SeedComparison.MANIFEST);
-        List<Long> seeds = new ArrayList<>();
-        if (Files.exists(manifest)) {
-            JsonNode m = new ObjectMapper().readTree(manifest.toFile());
-            String list = m.path("seeds").asText("").replaceAll("[\\[\\] ]", "");
-            for (String s : list.split(",")) {
-                if (!s.isEmpty()) {
-                    seeds.add(Long.parseLong(s));
-                }
-            }
-            return seeds;
-        }
-        if (!Files.isDirectory(out)) {
-            return seeds;
-        }
-        try (Stream<Path> dirs = Files.list(out)) {
-            dirs.forEach(d -> {
-                Matcher mt = SEED_DIR.matcher(d.getFileName().toString());
-                if (mt.matches() && Files.isDirectory(d)) {
-                    seeds.add(Long.parseLong(mt.group(1)));
-                }
-            });
-        }
-        seeds.sort(null);
-        return seeds;
-    }
-
-    /** Every seed's two runs from their metrics.csv files. */
-    public static List<Seed> read(Path out) throws IOException {
-        List<Seed> seeds = new ArrayList<>();
-        for (long s : seedDirs(out)) {
-            Path d = out.resolve(SeedComparison.seedFolder(s));
-            seeds.add(new Seed(s, TrainCommand.ComparisonReport.readMetrics(d.resolve(TrainComparison.VANILLA).resolve("metrics.csv")),
-                    TrainCommand.ComparisonReport.readMetrics(d.resolve(TrainComparison.IMMISCIBLE).resolve("metrics.csv"))));
-        }
-        if (seeds.isEmpty()) {
-            throw new IOException(out + ": no seed-S folders with metrics to report");
-        }
-        return seeds;
-    }
-
     /** The classifier-feature distance when any run measured it, else the VAE-feature one. */
-    static Quality quality(List<Seed> seeds) {
+    static Quality quality(List<SeedRuns> seeds) {
         boolean clf = seeds.stream().flatMap(s -> Stream.concat(s.vanilla().stream(), s.immiscible().stream()))
                 .anyMatch(Measurement::hasClassifierQuality);
         return clf ? new Quality("FD on classifier features", Measurement::classifierFd, Measurement::classifierFdStd)
@@ -113,14 +58,14 @@ public final class SeedReport {
 
     /** Writes curves.png and comparison.md into {@code out} and returns the markdown. */
     static String write(Path out, String label) throws IOException {
-        List<Seed> seeds = read(out);
+        List<SeedRuns> seeds = RunMetrics.readSeeds(out);
         String md = table(seeds, label, batch(out));
         writePlot(out.resolve("curves.png"), seeds, label);
         AtomicFiles.write(out.resolve("comparison.md"), md.getBytes(StandardCharsets.UTF_8));
         return md;
     }
 
-    static String table(List<Seed> seeds, String label, String batch) {
+    static String table(List<SeedRuns> seeds, String label, String batch) {
         Quality q = quality(seeds);
         int n = seeds.size();
         double[] vFinal = new double[n];
@@ -138,7 +83,7 @@ public final class SeedReport {
                 .append(" final quality | immiscible reaches it at step | ratio | distance reduction % | held-out loss V / I |\n")
                 .append("|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (int k = 0; k < n; k++) {
-            Seed s = seeds.get(k);
+            SeedRuns s = seeds.get(k);
             List<Point> vc = SeedStatistics.curve(s.vanilla(), q.value());
             List<Point> ic = SeedStatistics.curve(s.immiscible(), q.value());
             Point vl = SeedStatistics.last(vc);
@@ -213,11 +158,11 @@ public final class SeedReport {
     }
 
     /** The lines of one panel: per arm every seed faint, then the two means bold. */
-    static List<Line> lines(List<Seed> seeds, ToDoubleFunction<Measurement> column) {
+    static List<Line> lines(List<SeedRuns> seeds, ToDoubleFunction<Measurement> column) {
         List<Line> out = new ArrayList<>();
         List<List<Point>> v = new ArrayList<>();
         List<List<Point>> i = new ArrayList<>();
-        for (Seed s : seeds) {
+        for (SeedRuns s : seeds) {
             v.add(SeedStatistics.curve(s.vanilla(), column));
             i.add(SeedStatistics.curve(s.immiscible(), column));
         }
@@ -236,7 +181,7 @@ public final class SeedReport {
         return new Color(c.getRed(), c.getGreen(), c.getBlue(), 70);
     }
 
-    static void writePlot(Path file, List<Seed> seeds, String label) throws IOException {
+    static void writePlot(Path file, List<SeedRuns> seeds, String label) throws IOException {
         Quality q = quality(seeds);
         int w = 960;
         int h = 420;

@@ -4,6 +4,7 @@ import dev.streamcanvas.app.train.ImageIoDecoder;
 import dev.streamcanvas.engine.assign.NoiseAssignment;
 import dev.streamcanvas.engine.train.ImageFolder;
 import dev.streamcanvas.engine.train.Measurement;
+import dev.streamcanvas.engine.train.RunMetrics;
 import dev.streamcanvas.engine.train.MicroSdConfig;
 import dev.streamcanvas.engine.train.OnnxExport;
 import dev.streamcanvas.engine.train.PngDecoder;
@@ -170,13 +171,13 @@ public final class TrainCommand implements Callable<Integer> {
             if (compare == null) {
                 throw new ParameterException(spec.commandLine(), "--plot-only needs --compare MODE (for the label)");
             }
-            if (SeedReport.isSeedFolder(outFolder.out)) {
+            if (RunMetrics.isSeedFolder(outFolder.out)) {
                 o.print(SeedReport.write(outFolder.out, "immiscible (" + compare + ")"));
                 o.flush();
                 return 0;
             }
-            List<Measurement> v = ComparisonReport.readMetrics(outFolder.out.resolve("vanilla").resolve("metrics.csv"));
-            List<Measurement> i = ComparisonReport.readMetrics(outFolder.out.resolve("immiscible").resolve("metrics.csv"));
+            List<Measurement> v = RunMetrics.read(outFolder.out.resolve("vanilla").resolve("metrics.csv"));
+            List<Measurement> i = RunMetrics.read(outFolder.out.resolve("immiscible").resolve("metrics.csv"));
             String label = "immiscible (" + compare + ")";
             ComparisonReport.writePlot(outFolder.out.resolve("curves.png"), v, i, label);
             String table = ComparisonReport.table(v, i, label);
@@ -276,7 +277,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (seeds != null) {
             // every seed asked for and every seed folder already there
             java.util.Set<Long> all = new java.util.TreeSet<>(parseSeeds());
-            all.addAll(SeedReport.seedDirs(outFolder.out));
+            all.addAll(RunMetrics.seedFolders(outFolder.out));
             for (long s : all) {
                 Path d = outFolder.out.resolve(dev.streamcanvas.engine.train.SeedComparison.seedFolder(s));
                 runs.add(d.resolve("vanilla"));
@@ -357,7 +358,7 @@ public final class TrainCommand implements Callable<Integer> {
             if (outcome == Trainer.Outcome.CANCELLED) {
                 o.println("cancelled; checkpoints in " + outFolder.out + "/seed-S/{vanilla,immiscible} (continue with the same "
                         + "command and --resume)");
-                if (SeedReport.isSeedFolder(outFolder.out)) {
+                if (RunMetrics.isSeedFolder(outFolder.out)) {
                     try {
                         SeedReport.write(outFolder.out, label);
                         o.println("report so far: " + outFolder.out.resolve("comparison.md"));
@@ -393,8 +394,8 @@ public final class TrainCommand implements Callable<Integer> {
                 return 130;
             }
             // the report is drawn from the metrics files (as --plot-only does), so both give the same table
-            List<Measurement> v = ComparisonReport.readMetrics(outFolder.out.resolve("vanilla").resolve("metrics.csv"));
-            List<Measurement> i = ComparisonReport.readMetrics(outFolder.out.resolve("immiscible").resolve("metrics.csv"));
+            List<Measurement> v = RunMetrics.read(outFolder.out.resolve("vanilla").resolve("metrics.csv"));
+            List<Measurement> i = RunMetrics.read(outFolder.out.resolve("immiscible").resolve("metrics.csv"));
             String label = "immiscible (" + compare + ")";
             ComparisonReport.writePlot(outFolder.out.resolve("curves.png"), v, i, label);
             String table = ComparisonReport.table(v, i, label);
@@ -505,46 +506,8 @@ public final class TrainCommand implements Callable<Integer> {
 
     /** JPEG (and anything else javax.imageio reads) for the engine's dataset loader. */
     /** The vanilla-versus-immiscible curves (PNG, drawn with AWT in the app layer) and a markdown table. */
-    public static final class ComparisonReport {
+    static final class ComparisonReport {
         private ComparisonReport() {
-        }
-
-        /** Reads a run's metrics.csv (step, held-out loss, Frechet distance or empty, train loss, assign ms). */
-        public static List<Measurement> readMetrics(Path file) throws IOException {
-            List<Measurement> rows = new java.util.ArrayList<>();
-            List<String> lines;
-            try {
-                lines = java.nio.file.Files.readAllLines(file);
-            } catch (java.nio.file.NoSuchFileException e) {
-                throw new IOException(file + ": not found (expected the metrics of a finished or running run)", e);
-            }
-            // files before the classifier metric have 5 columns, later ones 8 (Trainer.METRICS_HEADER)
-            int cols = lines.isEmpty() ? 5 : lines.get(0).split(",", -1).length;
-            if (cols != 5 && cols != 8) {
-                throw new IOException(file + ":1: expected the header of 5 or 8 columns (" + Trainer.METRICS_HEADER
-                        + "), found " + cols);
-            }
-            for (int n = 1; n < lines.size(); n++) {
-                if (lines.get(n).isEmpty()) {
-                    continue;
-                }
-                String[] f = lines.get(n).split(",", -1);
-                if (f.length != cols) {
-                    throw new IOException(file + ":" + (n + 1) + ": expected " + cols + " comma-separated fields, found " + f.length);
-                }
-                double[] r = new double[8];
-                java.util.Arrays.fill(r, Double.NaN);
-                for (int k = 0; k < cols; k++) {
-                    try {
-                        r[k] = f[k].isEmpty() ? Double.NaN : Double.parseDouble(f[k]);
-                    } catch (NumberFormatException e) {
-                        throw new IOException(file + ":" + (n + 1) + ": field " + (k + 1) + " '" + f[k]
-                                + "' is not a number", e);
-                    }
-                }
-                rows.add(new Measurement((int) r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7]));
-            }
-            return rows;
         }
 
         static String table(List<Measurement> v, List<Measurement> i, String label) {

@@ -1,10 +1,10 @@
 package dev.streamcanvas.app.train;
 
-import dev.streamcanvas.app.cli.SeedReport;
 import dev.streamcanvas.app.train.TrainViewModel.Run;
 import dev.streamcanvas.engine.train.Measurement;
-import dev.streamcanvas.engine.train.SeedStatistics;
+import dev.streamcanvas.engine.train.RunMetrics;
 import dev.streamcanvas.engine.train.SeedStatistics.Point;
+import dev.streamcanvas.engine.train.SeedStatistics;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -175,8 +175,8 @@ public final class TrainCharts {
     }
 
     /** Shows finished runs read from their metrics files (no samples): every chart from the matching column. */
-    void show(List<SeedReport.Seed> runs) {
-        reset(runs.stream().map(SeedReport.Seed::seed).toList());
+    void show(List<RunMetrics.SeedRuns> runs) {
+        reset(runs.stream().map(RunMetrics.SeedRuns::seed).toList());
         for (int s = 0; s < runs.size(); s++) {
             for (Curves c : charts) {
                 c.set(s, Run.VANILLA, runs.get(s).vanilla());

@@ -1,11 +1,10 @@
 package dev.streamcanvas.app.train;
 
-import dev.streamcanvas.app.cli.SeedReport;
-import dev.streamcanvas.app.cli.TrainCommand;
 import dev.streamcanvas.app.concurrent.TaskRunner;
 import dev.streamcanvas.engine.assign.AssignmentDemo;
 import dev.streamcanvas.engine.train.ImageFolder;
 import dev.streamcanvas.engine.train.Measurement;
+import dev.streamcanvas.engine.train.RunMetrics;
 import dev.streamcanvas.engine.train.SeedComparison;
 import dev.streamcanvas.engine.train.SeedStatistics;
 import dev.streamcanvas.engine.train.TrainComparison;
@@ -254,7 +253,7 @@ public final class TrainViewModel {
      */
     static String refusal(Path out) {
         try {
-            if (!SeedReport.isSeedFolder(out)) {
+            if (!RunMetrics.isSeedFolder(out)) {
                 return null;
             }
         } catch (IOException e) {
@@ -494,9 +493,9 @@ public final class TrainViewModel {
     }
 
     /** The runs of a comparison folder, one entry per seed (a single comparison is one entry, seed 0). */
-    static List<SeedReport.Seed> readResults(Path folder) throws IOException {
-        if (SeedReport.isSeedFolder(folder)) {
-            return SeedReport.read(folder);
+    static List<RunMetrics.SeedRuns> readResults(Path folder) throws IOException {
+        if (RunMetrics.isSeedFolder(folder)) {
+            return RunMetrics.readSeeds(folder);
         }
         Path vanilla = folder.resolve(TrainComparison.VANILLA).resolve("metrics.csv");
         Path immiscible = folder.resolve(TrainComparison.IMMISCIBLE).resolve("metrics.csv");
@@ -504,8 +503,8 @@ public final class TrainViewModel {
             throw new IOException(folder + " holds neither seed-S folders nor " + TrainComparison.VANILLA
                     + "/metrics.csv: choose the --out folder of a comparison");
         }
-        return List.of(new SeedReport.Seed(0, TrainCommand.ComparisonReport.readMetrics(vanilla),
-                Files.exists(immiscible) ? TrainCommand.ComparisonReport.readMetrics(immiscible) : List.of()));
+        return List.of(new RunMetrics.SeedRuns(0, RunMetrics.read(vanilla),
+                Files.exists(immiscible) ? RunMetrics.read(immiscible) : List.of()));
     }
 
     // ------------------------------------------------------------------ demo

@@ -2,6 +2,7 @@ package dev.streamcanvas.app.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.streamcanvas.engine.train.RunMetrics;
 import java.awt.image.BufferedImage;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -130,7 +131,7 @@ class TrainSeedsTest {
         assertThat(md).contains("| mean | 1000 | 0.5000 ± 0.2484 | 0.4000 ± 0.2484 | 708 ± 474 | 0.708 ± 0.474 | -1.73 ± 0.63 | |");
         assertThat(md).contains("in 3 of 3 seeds");
         // each seed faint and the mean bold, per arm and panel
-        List<SeedReport.Line> lines = SeedReport.lines(SeedReport.read(cmp), m -> m.classifierFd());
+        List<SeedReport.Line> lines = SeedReport.lines(RunMetrics.readSeeds(cmp), m -> m.classifierFd());
         assertThat(lines).hasSize(8);
         assertThat(lines.get(6).points()).extracting(p -> p.value())
                 .satisfiesExactly(v -> assertThat(v).isCloseTo(0.8, org.assertj.core.api.Assertions.within(1e-12)),

@@ -3,9 +3,9 @@ package dev.streamcanvas.app.train;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.streamcanvas.app.cli.SeedReport;
 import dev.streamcanvas.app.train.TrainViewModel.Run;
 import dev.streamcanvas.engine.train.Measurement;
+import dev.streamcanvas.engine.train.RunMetrics;
 import java.util.List;
 import javafx.collections.ObservableList;
 import javafx.scene.chart.XYChart;
@@ -120,10 +120,10 @@ class TrainChartsTest {
         TrainCharts charts = new TrainCharts();
         double nan = Double.NaN;
         // step, held-out loss, FD (NaN: not a quality step), train loss, assignment ms
-        SeedReport.Seed a = new SeedReport.Seed(3,
+        RunMetrics.SeedRuns a = new RunMetrics.SeedRuns(3,
                 List.of(new Measurement(10, 0.8, nan, 1.0, 0), new Measurement(20, 0.6, 5.0, 0.9, 0)),
                 List.of(new Measurement(10, 0.7, nan, 0.9, 2.5), new Measurement(20, 0.5, 4.0, 0.8, 3.5)));
-        SeedReport.Seed b = new SeedReport.Seed(4,
+        RunMetrics.SeedRuns b = new RunMetrics.SeedRuns(4,
                 List.of(new Measurement(10, 0.4, nan, 0.8, 0), new Measurement(20, 0.5, 7.0, 0.7, 0)),
                 List.of(new Measurement(10, 0.3, nan, 0.7, 1.5), new Measurement(20, 0.4, 5.0, 0.6, 2.5)));
         charts.show(List.of(a, b));
