@@ -58,12 +58,36 @@ final class Nn {
 
     // ---- forward ----
 
-    /** 2-D convolution, padding k/2. x [B, Cin, H, W] -> [B, Cout, H/stride, W/stride]. */
+    /** Output channels of a convolution are computed in blocks of this many (see {@link #conv}). */
+    static final int CONV_BLOCK = 16;
+
+    /**
+     * 2-D convolution, padding k/2. x [B, Cin, H, W] -> [B, Cout, H/stride, W/stride].
+     *
+     * <p>When Cout is not a multiple of {@link #CONV_BLOCK}, the weight and bias are padded with zero output
+     * channels and the extra outputs are cut off again: the same numbers, since the padding channels meet nothing.
+     * The reason is a native fault of the PyTorch 2.7.1 CPU build that DJL loads: on an AVX-512 machine (AMD EPYC,
+     * 2026-12-04) the backward pass of a convolution whose output channels do not fill a 16-float block gives a
+     * non-finite input gradient in about 1 of 200 calls (measured: 8 -> 3 channels 4 / 1,000 calls, 8 -> 4 12 / 1,000,
+     * 8 -> 8 5 / 3,000; padded to 16: 0 / 1,000 each). The unfilled lanes are read without being written, and
+     * only the rare NaN bit pattern among them shows (finite garbage times a zero weight is zero), so such a step
+     * was skipped as non-finite and runs in one JVM could differ (TrainerGcTest).
+     */
     static NDArray conv(NDArray x, Params p, String name, int stride) {
         NDArray w = p.get(name + ".weight");
+        NDArray b = p.get(name + ".bias");
         int pad = (int) (w.getShape().get(2) / 2);
-        return Conv2d.conv2d(x, w, p.get(name + ".bias"), new Shape(stride, stride), new Shape(pad, pad))
-                .singletonOrThrow();
+        long cout = w.getShape().get(0);
+        if (cout % CONV_BLOCK == 0) {
+            return Conv2d.conv2d(x, w, b, new Shape(stride, stride), new Shape(pad, pad)).singletonOrThrow();
+        }
+        long full = (cout + CONV_BLOCK - 1) / CONV_BLOCK * CONV_BLOCK;
+        Shape ws = w.getShape();
+        NDManager m = x.getManager();
+        NDArray wp = w.concat(m.zeros(new Shape(full - cout, ws.get(1), ws.get(2), ws.get(3)), w.getDataType()), 0);
+        NDArray bp = b.concat(m.zeros(new Shape(full - cout), b.getDataType()), 0);
+        return Conv2d.conv2d(x, wp, bp, new Shape(stride, stride), new Shape(pad, pad)).singletonOrThrow()
+                .get(":, 0:" + cout);
     }
 
     /** x [..., in] -> [..., out]. */
