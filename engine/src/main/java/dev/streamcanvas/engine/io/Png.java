@@ -14,8 +14,9 @@ import java.util.zip.Inflater;
 
 /**
  * The engine's PNG codec (no AWT). Writes 8-bit greyscale (class masks) and 8-bit RGB (images, overlays).
- * Reads non-interlaced PNGs with 8 or 16 bits per channel (16-bit keeps the high byte) in grey, grey+alpha, RGB,
- * RGBA, or 8-bit palette (with tRNS transparency); chunk CRCs are checked. Two views of a decoded file:
+ * Reads non-interlaced PNGs in every bit depth the standard allows: grey at 1, 2, 4, 8, 16 bits (sub-byte grey
+ * scaled to 0..255), grey+alpha, RGB and RGBA at 8 or 16 bits (16-bit keeps the high byte), palette at 1, 2, 4, 8
+ * bits (with tRNS transparency); chunk CRCs are checked. Two views of a decoded file:
  * {@link #decode} gives 1 or 3 channel samples (a palette image gives its palette index, as class masks are
  * stored; alpha is dropped), {@link #decodeArgb} gives non-premultiplied ARGB pixels (palette colours, alpha kept).
  */
@@ -290,6 +291,20 @@ public final class Png {
         }
     }
 
+    /**
+     * Unpacks {@code width} samples of {@code depth} (1, 2 or 4) bits, high bits first, into bytes; grey samples
+     * are scaled to 0..255 (a 2-bit 3 becomes 255), palette indices are kept.
+     */
+    private static void unpack(byte[] row, byte[] dst, int at, int width, int depth, boolean grey) {
+        int mask = (1 << depth) - 1;
+        int scale = 255 / mask;
+        for (int x = 0; x < width; x++) {
+            int bit = x * depth;
+            int v = (row[bit >> 3] & 0xff) >> (8 - depth - (bit & 7)) & mask;
+            dst[at + x] = (byte) (grey ? v * scale : v);
+        }
+    }
+
     private static Raw decodeRaw(byte[] all) {
         if (all.length < 8 || !java.util.Arrays.equals(java.util.Arrays.copyOf(all, 8), SIGNATURE)) {
             throw new IllegalArgumentException("not a PNG file (bad signature)");
@@ -334,9 +349,20 @@ public final class Png {
                     if (colorType != 0 && colorType != 2 && colorType != 3 && colorType != 4 && colorType != 6) {
                         throw new IllegalArgumentException("colour type " + colorType + " is not supported");
                     }
-                    if (depth != 8 && (depth != 16 || colorType == 3)) {
-                        throw new IllegalArgumentException("bit depth " + depth + " is not supported (expected 8"
-                                + (colorType == 3 ? "" : " or 16") + ")");
+                    String allowed = switch (colorType) {
+                        case 0 -> "1, 2, 4, 8 or 16";
+                        case 3 -> "1, 2, 4 or 8";
+                        default -> "8 or 16";
+                    };
+                    boolean legal = switch (depth) {
+                        case 1, 2, 4 -> colorType == 0 || colorType == 3;
+                        case 8 -> true;
+                        case 16 -> colorType != 3;
+                        default -> false;
+                    };
+                    if (!legal) {
+                        throw new IllegalArgumentException("bit depth " + depth + " is not allowed for colour type "
+                                + colorType + " (the PNG standard allows " + allowed + ")");
                     }
                     if (interlace != 0) {
                         throw new IllegalArgumentException("interlaced PNGs are not supported");
@@ -366,8 +392,8 @@ public final class Png {
             case 2 -> 3;
             default -> 4;
         };
-        int bpp = channels * depth / 8;
-        int stride = width * bpp;
+        int bpp = Math.max(1, channels * depth / 8); // the filters' byte distance: 1 for sub-byte samples
+        int stride = (int) (((long) width * channels * depth + 7) / 8);
         long rawBytes = (stride + 1L) * height;
         if (rawBytes > (long) idat.size() * MAX_DEFLATE_RATIO + 1024) {
             // deflate cannot expand more than about 1032:1, so the data cannot hold the declared image
@@ -396,6 +422,8 @@ public final class Png {
                     for (int i = 0; i < outStride; i++) {
                         px[y * outStride + i] = cur[2 * i];
                     }
+                } else if (depth < 8) { // one sample (grey or index) per pixel, packed from the high bits
+                    unpack(cur, px, y * outStride, width, depth, colorType == 0);
                 } else {
                     System.arraycopy(cur, 0, px, y * outStride, stride);
                 }

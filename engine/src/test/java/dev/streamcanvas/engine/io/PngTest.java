@@ -129,4 +129,128 @@ class PngTest {
             assertThat(argb.argb()[i]).isEqualTo(0xff000000 | hi << 16 | hi << 8 | hi);
         }
     }
+
+    /** A TYPE_BYTE_BINARY image (1, 2 or 4 bits per pixel) with a palette, written by ImageIO as a sub-byte PNG. */
+    private static BufferedImage packedPaletteImage(int bits, int w, int h) {
+        int n = 1 << bits;
+        byte[] r = new byte[n];
+        byte[] g = new byte[n];
+        byte[] b = new byte[n];
+        byte[] a = new byte[n];
+        for (int k = 0; k < n; k++) {
+            r[k] = (byte) (37 * k + 11);
+            g[k] = (byte) (255 - 19 * k);
+            b[k] = (byte) (k * k * 3);
+            a[k] = (byte) (k == 1 ? 0 : 255); // one transparent entry: tRNS
+        }
+        IndexColorModel cm = new IndexColorModel(bits, n, r, g, b, a);
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_BINARY, cm);
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                img.getRaster().setSample(x, y, 0, (x * 3 + y * 5) % n);
+            }
+        }
+        return img;
+    }
+
+    @Test
+    void subBytePaletteImagesDecodeLikeImageIo() throws IOException {
+        // widths that do not fill the last byte of a row exercise the padding bits
+        for (int bits : new int[] {1, 2, 4}) {
+            int w = 13;
+            int h = 5;
+            BufferedImage img = packedPaletteImage(bits, w, h);
+            ByteArrayOutputStream bos = new ByteArrayOutputStream();
+            ImageIO.write(img, "png", bos);
+            byte[] file = bos.toByteArray();
+            assertThat(file[24]).as("bit depth in IHDR").isEqualTo((byte) bits);
+            Png.Image idx = Png.decode(file);
+            Png.Argb argb = Png.decodeArgb(file);
+            // the writer may order the palette its own way: the stored index is what ImageIO reads back
+            BufferedImage back = ImageIO.read(new ByteArrayInputStream(file));
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    assertThat(idx.samples()[y * w + x] & 0xff).as("index at %d,%d, %d bits", x, y, bits)
+                            .isEqualTo(back.getRaster().getSample(x, y, 0));
+                    assertThat(argb.argb()[y * w + x]).as("colour at %d,%d, %d bits", x, y, bits)
+                            .isEqualTo(img.getRGB(x, y));
+                }
+            }
+        }
+    }
+
+    @Test
+    void subByteGreyIsScaledToTheFullRange() throws IOException {
+        // a 2-bit grey PNG written by hand: samples 0..3 become 0, 85, 170, 255
+        int w = 7;
+        int h = 2;
+        ByteArrayOutputStream raw = new ByteArrayOutputStream();
+        int[][] rows = {{0, 1, 2, 3, 3, 2, 1}, {3, 3, 0, 0, 1, 1, 2}};
+        for (int[] row : rows) {
+            raw.write(0); // filter: none
+            int acc = 0;
+            int nbits = 0;
+            for (int v : row) {
+                acc = acc << 2 | v;
+                nbits += 2;
+                if (nbits == 8) {
+                    raw.write(acc);
+                    acc = 0;
+                    nbits = 0;
+                }
+            }
+            if (nbits > 0) {
+                raw.write(acc << (8 - nbits));
+            }
+        }
+        java.util.zip.Deflater def = new java.util.zip.Deflater();
+        def.setInput(raw.toByteArray());
+        def.finish();
+        byte[] buf = new byte[256];
+        int zlen = def.deflate(buf);
+        def.end();
+        ByteArrayOutputStream file = new ByteArrayOutputStream();
+        file.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+        java.nio.ByteBuffer ihdr = java.nio.ByteBuffer.allocate(13).putInt(w).putInt(h);
+        ihdr.put((byte) 2).put((byte) 0).put((byte) 0).put((byte) 0).put((byte) 0);
+        chunk(file, "IHDR", ihdr.array());
+        chunk(file, "IDAT", java.util.Arrays.copyOf(buf, zlen));
+        chunk(file, "IEND", new byte[0]);
+
+        Png.Image img = Png.decode(file.toByteArray());
+        assertThat(img.channels()).isEqualTo(1);
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                assertThat(img.samples()[y * w + x] & 0xff).isEqualTo(rows[y][x] * 85);
+            }
+        }
+        BufferedImage ref = ImageIO.read(new ByteArrayInputStream(file.toByteArray()));
+        assertThat(Png.decodeArgb(file.toByteArray()).argb()[3]).isEqualTo(ref.getRGB(3, 0)).isEqualTo(0xffffffff);
+    }
+
+    @Test
+    void bitDepthsTheStandardForbidsForAColourTypeAreRefusedByName() {
+        byte[] rgb = Png.encode(2, 2, 3, new byte[12]);
+        rgb[24] = 4; // RGB at 4 bits: not a legal PNG
+        fixCrc(rgb, 12, 13);
+        assertThatThrownBy(() -> Png.decode(rgb)).hasMessageContaining("bit depth 4")
+                .hasMessageContaining("colour type 2");
+    }
+
+    private static void chunk(ByteArrayOutputStream out, String type, byte[] data) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(12 + data.length);
+        b.putInt(data.length).put(type.getBytes(java.nio.charset.StandardCharsets.US_ASCII)).put(data);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(type.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        crc.update(data);
+        b.putInt((int) crc.getValue());
+        out.writeBytes(b.array());
+    }
+
+    /** Recomputes the CRC of the chunk whose type starts at {@code typeAt} and whose data is {@code len} long. */
+    private static void fixCrc(byte[] file, int typeAt, int len) {
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(file, typeAt, 4 + len);
+        java.nio.ByteBuffer.wrap(file).putInt(typeAt + 4 + len, (int) crc.getValue());
+    }
 }
