@@ -6,16 +6,28 @@
 #   categories.json  {"file.png": "Animals & Nature"}: emoji.json's category, the labels of the emoji classifier
 # Reproducible: fixed package version, sorted output.
 #
-#   models/make-emoji-dataset.sh [--base-only] [OUT_DIR]      (default: models/data/emoji, git-ignored)
+#   models/make-emoji-dataset.sh [--base-only] [--twemoji] [OUT_DIR]   (default: models/data/emoji, git-ignored)
 #
 # --base-only leaves out the skin-tone variants (1,875 of the 3,786 images, all of them People & Body, which
 # would otherwise be 60 % of the set); the shipped default model is trained on that set (models/data/emoji-base).
+#
+# --twemoji adds the same emoji from emoji-datasource-twitter@16.0.0 (Twemoji artwork, CC-BY 4.0, by Twitter, Inc.
+# and other contributors) as tw--NAME.png, captioned like the Google image with ", twemoji style" appended. The
+# trainer splits "tw--NAME.png" by NAME, so an emoji is held out in both styles or in neither (Trainer.splitKey);
+# hold out twice as many images on such a folder to keep the Google-only split.
 #
 # Needs node + npm and access to the npm registry. The images are not committed.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 base_only=0
-if [ "${1:-}" = "--base-only" ]; then base_only=1; shift; fi
+twemoji=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --base-only) base_only=1; shift ;;
+    --twemoji) twemoji=1; shift ;;
+    *) break ;;
+  esac
+done
 out="${1:-$here/data/emoji}"
 pkg="emoji-datasource-google@16.0.0"
 tmp="$(mktemp -d)"
@@ -30,6 +42,15 @@ src="$tmp/package"
 mkdir -p "$out"
 find "$out" -maxdepth 1 -name '*.png' -delete
 cp "$src"/img/google/64/*.png "$out"/
+if [ "$twemoji" = 1 ]; then
+  tw="emoji-datasource-twitter@16.0.0"
+  echo "fetching $tw ..." >&2
+  mkdir -p "$tmp/tw"
+  (cd "$tmp/tw" && npm pack --silent "$tw" >/dev/null)
+  tar -xzf "$tmp"/tw/emoji-datasource-twitter-16.0.0.tgz -C "$tmp/tw"
+  [ -d "$tmp/tw/package/img/twitter/64" ] || { echo "error: $tw has no img/twitter/64/ folder" >&2; exit 1; }
+  for f in "$tmp"/tw/package/img/twitter/64/*.png; do cp "$f" "$out/tw--$(basename "$f")"; done
+fi
 
 node - "$src/emoji.json" "$out" "$base_only" <<'JS'
 const fs = require('fs');
@@ -62,14 +83,22 @@ for (const e of emoji) {
   }
 }
 if (baseOnly === '1') {
-  for (const f of variants) fs.rmSync(path.join(out, f), {force: true});
+  for (const f of variants) {
+    fs.rmSync(path.join(out, f), {force: true});
+    fs.rmSync(path.join(out, 'tw--' + f), {force: true});
+  }
 }
 const files = fs.readdirSync(out).filter(f => f.endsWith('.png')).sort();
 const result = {};
 const labels = {};
 let missing = 0;
 for (const f of files) {
-  if (captions[f]) { result[f] = captions[f]; labels[f] = categories[f]; } else missing++;
+  const tw = f.startsWith('tw--');
+  const key = tw ? f.slice(4) : f;
+  if (captions[key]) {
+    result[f] = tw ? captions[key] + ', twemoji style' : captions[key];
+    labels[f] = categories[key];
+  } else missing++;
 }
 fs.writeFileSync(path.join(out, 'captions.json'), JSON.stringify(result, null, 1) + '\n');
 fs.writeFileSync(path.join(out, 'categories.json'), JSON.stringify(labels, null, 1) + '\n');

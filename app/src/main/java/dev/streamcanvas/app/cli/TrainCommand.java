@@ -53,6 +53,11 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--vae-from", paramLabel = "DIR", description = "Reuse the trained VAE of another run folder (skips the VAE stage).")
     Path vaeFrom;
 
+    @Option(names = "--init-from", paramLabel = "DIR", description = "Start from another run folder's weights, "
+            + "step counts, metrics and tokenizer with a fresh optimiser (for going on with new data or another "
+            + "learning rate); a run folder that already has a checkpoint resumes from its own instead.")
+    Path initFrom;
+
     @Option(names = "--batch", defaultValue = "32", description = "Batch size (default ${DEFAULT-VALUE}).")
     int batch;
 
@@ -200,7 +205,7 @@ public final class TrainCommand implements Callable<Integer> {
             cfg = TrainConfig.builder().setOutDir(outFolder.out).optModel(model).optAssignment(mode, k).optVaeSteps(vaeSteps)
                     .optSteps(steps).optBatch(batch).optLearningRate(lr).optCheckpointEvery(checkpointEvery)
                     .optEvalEvery(evalEvery).optQualityEvery(qualityEvery).optHeldOut(heldOut).optSeed(seedOption.seed)
-                    .optVaeFrom(vaeFrom).optResume(resume).optShortCaptions(shortCaptions).optClassifier(classifier)
+                    .optVaeFrom(vaeFrom).optInitFrom(initFrom).optResume(resume).optShortCaptions(shortCaptions).optClassifier(classifier)
                     .optQualitySamples(qualitySamples).build();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
@@ -298,7 +303,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (resume && overwrite) {
             return "--resume and --overwrite exclude each other";
         }
-        if (resume && !checkpoint) {
+        if (resume && !checkpoint && initFrom == null) { // with --init-from, the same command starts and resumes
             return "--resume: " + outFolder.out + " holds no checkpoint.bin to continue from (start a new run without --resume)";
         }
         if (!resume && existing && !overwrite) {

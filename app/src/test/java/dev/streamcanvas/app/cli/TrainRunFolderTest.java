@@ -108,4 +108,22 @@ class TrainRunFolderTest {
         assertThat(err.toString()).contains("vanilla").contains("metrics.csv:3: field 2 'abc' is not a number")
                 .doesNotContain("\tat ");
     }
+
+    @Test
+    void initFromStartsANewFolderAndTheSameCommandResumesIt() throws Exception {
+        Path data = data();
+        Path base = dir.resolve("base");
+        assertThat(run(tiny(data, base, 3))).as(err.toString()).isZero();
+        Path next = dir.resolve("next");
+        // one command line for the first start and for every restart: --resume is accepted before a checkpoint exists
+        assertThat(run(tiny(data, next, 5, "--init-from", base.toString(), "--resume"))).as(err.toString()).isZero();
+        assertThat(dev.streamcanvas.engine.train.Checkpoint.readMeta(next.resolve("checkpoint.bin")).unetSteps())
+                .isEqualTo(5);
+        assertThat(run(tiny(data, next, 6, "--init-from", base.toString(), "--resume"))).as(err.toString()).isZero();
+        assertThat(dev.streamcanvas.engine.train.Checkpoint.readMeta(next.resolve("checkpoint.bin")).unetSteps())
+                .isEqualTo(6);
+        // the run it started from is left as it was
+        assertThat(dev.streamcanvas.engine.train.Checkpoint.readMeta(base.resolve("checkpoint.bin")).unetSteps())
+                .isEqualTo(3);
+    }
 }

@@ -182,6 +182,15 @@ public final class ImageFolder {
         return new ImageFolder(size, List.copyOf(images), List.copyOf(captions), names, 0);
     }
 
+    /** Builds a dataset from tensors already in memory with the given file names (tests of name-based splits). */
+    public static ImageFolder of(int size, List<float[]> images, List<String> captions, List<String> names) {
+        if (names.size() != images.size() || captions.size() != images.size()) {
+            throw new IllegalArgumentException(images.size() + " images, " + captions.size() + " captions, "
+                    + names.size() + " names: one of each per item");
+        }
+        return new ImageFolder(size, List.copyOf(images), List.copyOf(captions), List.copyOf(names), 0);
+    }
+
     public int size() {
         return images.size();
     }

@@ -153,6 +153,18 @@ public final class Params implements AutoCloseable {
         return true;
     }
 
+    /**
+     * Forgets the Adam state (moments and step count), as a fresh optimiser: the next {@link #adamStep} is a first
+     * step again, with its bias correction.
+     */
+    public void resetOptimizer() {
+        adamM.values().forEach(NDArray::close);
+        adamV.values().forEach(NDArray::close);
+        adamM.clear();
+        adamV.clear();
+        adamSteps = 0;
+    }
+
     /** Sets every accumulated gradient to zero (overwriting inf/NaN too). */
     public void zeroGradients() {
         ai.djl.pytorch.jni.JniUtils.setGradMode(false);

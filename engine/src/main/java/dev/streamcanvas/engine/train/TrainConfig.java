@@ -31,11 +31,16 @@ import java.nio.file.Path;
  *                        size: each quality measurement then also computes the Fréchet distance on its pooled
  *                        features (and its bootstrap spread); null for none
  * @param qualitySamples  generated samples (DDIM, from the held-out captions in turn) for the classifier metric
+ * @param initFrom        optional run folder to start from when {@code outDir} has no checkpoint yet (or
+ *                        {@code resume} is off): its weights, step counts, scaling factor, metrics and tokenizer, with
+ *                        a fresh Adam state, for going on with changed data or learning rate (Adam moments
+ *                        accumulated on the old data make the first hundreds of steps on new data too large); null
+ *                        for none
  */
 public record TrainConfig(Path outDir, MicroSdConfig model, NoiseAssignment.Mode assignment, int knn, int vaeSteps, int steps,
         int batch, float lr, float vaeLr, int checkpointEvery, int evalEvery, int qualityEvery, int heldOut,
         int bpeMerges, int sampleSteps, long seed, Path vaeFrom, boolean resume, float shortCaptions,
-        Path classifierDir, int qualitySamples) {
+        Path classifierDir, int qualitySamples, Path initFrom) {
 
     public TrainConfig {
         if (outDir == null || model == null || assignment == null) {
@@ -96,6 +101,7 @@ public record TrainConfig(Path outDir, MicroSdConfig model, NoiseAssignment.Mode
         b.shortCaptions = shortCaptions;
         b.classifierDir = classifierDir;
         b.qualitySamples = qualitySamples;
+        b.initFrom = initFrom;
         return b;
     }
 
@@ -146,6 +152,7 @@ public record TrainConfig(Path outDir, MicroSdConfig model, NoiseAssignment.Mode
         private float shortCaptions;
         private Path classifierDir;
         private int qualitySamples = 256;
+        private Path initFrom;
 
         private Builder() {
         }
@@ -233,6 +240,12 @@ public record TrainConfig(Path outDir, MicroSdConfig model, NoiseAssignment.Mode
         }
 
         /** A run folder whose trained VAE (and scaling factor) to reuse; null for none. */
+        /** Starts a new run from another run's weights with a fresh optimiser (see {@link TrainConfig}). */
+        public Builder optInitFrom(Path dir) {
+            initFrom = dir;
+            return this;
+        }
+
         public Builder optVaeFrom(Path dir) {
             vaeFrom = dir;
             return this;
@@ -264,7 +277,7 @@ public record TrainConfig(Path outDir, MicroSdConfig model, NoiseAssignment.Mode
         public TrainConfig build() {
             return new TrainConfig(outDir, model, assignment, knn, vaeSteps, steps, batch, lr, vaeLr, checkpointEvery,
                     evalEvery, qualityEvery, heldOut, bpeMerges, sampleSteps, seed, vaeFrom, resume, shortCaptions,
-                    classifierDir, qualitySamples);
+                    classifierDir, qualitySamples, initFrom);
         }
     }
 }

@@ -97,6 +97,13 @@ public final class Trainer implements AutoCloseable {
         Path merges = cfg.outDir().resolve("tokenizer").resolve("merges.txt");
         if (cfg.resume() && Files.exists(merges)) {
             bpe = ClipBpe.read(merges);
+        } else if (cfg.initFrom() != null) { // the text encoder it starts from was trained on these ids
+            Path from = cfg.initFrom().resolve("tokenizer").resolve("merges.txt");
+            if (!Files.exists(from)) {
+                throw new IOException(from + ": the run to start from (--init-from) has no tokenizer");
+            }
+            bpe = ClipBpe.read(from);
+            bpe.write(cfg.outDir().resolve("tokenizer"), cfg.model().maxTokens());
         } else {
             bpe = ClipBpe.train(data.captions(), cfg.bpeMerges());
             bpe.write(cfg.outDir().resolve("tokenizer"), cfg.model().maxTokens());
@@ -260,13 +267,19 @@ public final class Trainer implements AutoCloseable {
     private Outcome prepare() throws IOException {
         Path ckpt = cfg.outDir().resolve(CHECKPOINT);
         if (cfg.resume() && Files.exists(ckpt)) {
-            try {
-                loadCheckpoint(ckpt);
-            } catch (java.io.EOFException | RuntimeException e) { // cut off, or garbage where sizes should be
-                throw new IOException(ckpt + ": the checkpoint is truncated or corrupt (" + e
-                        + "); it was left as it is", e);
-            }
+            loadCheckpointChecked(ckpt);
             LOG.info("resumed from {} at vae step {}, unet step {}", ckpt, vaeStepsDone, unetStepsDone);
+        } else if (cfg.initFrom() != null) {
+            Path from = cfg.initFrom().resolve(CHECKPOINT);
+            if (!Files.exists(from)) {
+                throw new IOException(from + ": the run to start from (--init-from) has no checkpoint");
+            }
+            loadCheckpointChecked(from);
+            vae.params().resetOptimizer();
+            text.params().resetOptimizer();
+            unet.params().resetOptimizer();
+            LOG.info("started from {} at vae step {}, unet step {}, with a fresh optimiser", from, vaeStepsDone,
+                    unetStepsDone);
         }
         if (cfg.vaeFrom() != null && vaeStepsDone < cfg.vaeSteps()) {
             loadVaeFrom(cfg.vaeFrom().resolve(CHECKPOINT));
@@ -676,23 +689,23 @@ public final class Trainer implements AutoCloseable {
         return out;
     }
 
-    /**
-     * Dataset indices ordered by the SHA-256 of their file names (first 8 bytes, unsigned, ties by name): the
-     * held-out set is a prefix of this order, so it depends on the file names only (not on the seed, the other
-     * files or their order), and two runs on the same folder always hold out the same images.
-     */
     /** How many of {@code n} images are held out when {@code asked} are: at most a fifth, at least one of two. */
     public static int heldOutCount(int n, int asked) {
         return n < 2 ? 0 : Math.max(1, Math.min(asked, n / 5));
     }
 
+    /**
+     * Dataset indices ordered by the SHA-256 of their {@linkplain #splitKey split keys} (first 8 bytes, unsigned,
+     * ties by file name): the held-out set is a prefix of this order, so it depends on the file names only (not on
+     * the seed, the other files or their order), and two runs on the same folder always hold out the same images.
+     */
     static int[] heldOutOrder(ImageFolder data) {
         int n = data.size();
         long[] key = new long[n];
         try {
             java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
             for (int i = 0; i < n; i++) {
-                byte[] h = sha.digest(data.name(i).getBytes(StandardCharsets.UTF_8));
+                byte[] h = sha.digest(splitKey(data.name(i)).getBytes(StandardCharsets.UTF_8));
                 key[i] = java.nio.ByteBuffer.wrap(h, 0, 8).getLong();
             }
         } catch (java.security.NoSuchAlgorithmException e) {
@@ -711,6 +724,17 @@ public final class Trainer implements AutoCloseable {
             out[i] = idx[i];
         }
         return out;
+    }
+
+    /**
+     * The name a file is split by: the part after the last {@code "--"} ({@code "tw--1f436.png"} is split as
+     * {@code "1f436.png"}), else the whole name. Variants of one picture from several sets ("STYLE--NAME") hash
+     * alike, so they sit next to each other in the held-out order and one emoji is never trained in one style and
+     * held out in another; a folder without such names is split exactly as before.
+     */
+    static String splitKey(String name) {
+        int k = name.lastIndexOf("--");
+        return k < 0 || k + 2 == name.length() ? name : name.substring(k + 2);
     }
 
     private static int[] permutation(int n, SplittableRandom r) {
@@ -746,6 +770,15 @@ public final class Trainer implements AutoCloseable {
         Checkpoint.write(file, new Checkpoint.Meta(vaeStepsDone, unetStepsDone, scaling, cfg.model().toString(),
                 bpe.vocabSize(), history), vae.params(), text.params(), unet.params());
         listener.onCheckpoint(unetStepsDone, file);
+    }
+
+    private void loadCheckpointChecked(Path file) throws IOException {
+        try {
+            loadCheckpoint(file);
+        } catch (java.io.EOFException | RuntimeException e) { // cut off, or garbage where sizes should be
+            throw new IOException(file + ": the checkpoint is truncated or corrupt (" + e + "); it was left as it is",
+                    e);
+        }
     }
 
     private void loadCheckpoint(Path file) throws IOException {

@@ -140,4 +140,33 @@ class MicroModelsTest {
             }
         }
     }
+
+    @Test
+    void afterAnOptimiserResetTheNextStepIsAFirstAdamStepAgain() {
+        try (NDManager m = NDManager.newBaseManager("PyTorch"); Params p = new Params(m, 1)) {
+            p.constant("w", 1f, 2);
+            float[][] grads = {{1f, 1f}, {1f, 1f}, {1f, 1f}, {-0.01f, 4f}};
+            float[] before = null;
+            for (int k = 0; k < grads.length; k++) {
+                if (k == 3) {
+                    p.resetOptimizer();
+                    assertThat(p.adamSteps()).isZero();
+                    before = p.get("w").toFloatArray();
+                }
+                try (NDManager sm = m.newSubManager()) {
+                    p.lendTo(sm);
+                    try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+                        gc.backward(p.get("w").mul(sm.create(grads[k])).sum());
+                    }
+                }
+                p.adamStep(0.1f, 0.9f, 0.999f, 1e-8f, 100f);
+            }
+            // a first step moves every weight by lr against the sign of its gradient, whatever its size; with the
+            // old moments (three steps of +1) the first weight would still have moved down
+            float[] w = p.get("w").toFloatArray();
+            assertThat((double) (w[0] - before[0])).isCloseTo(0.1, within(1e-5));
+            assertThat((double) (w[1] - before[1])).isCloseTo(-0.1, within(1e-5));
+            assertThat(p.adamSteps()).isEqualTo(1);
+        }
+    }
 }

@@ -262,4 +262,64 @@ class TrainerTest {
     private static double mean(List<Double> v) {
         return v.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
     }
+
+    @Test
+    void aRunStartedFromAnotherGoesOnFromItsWeightsStepsAndTokenizer() throws Exception {
+        ImageFolder data = TestImages.shapes(40, 16, 3);
+        Path a = dir.resolve("a");
+        Path b = dir.resolve("b");
+        List<Double> aLoss = new ArrayList<>();
+        try (Trainer t = new Trainer(tiny(a, NoiseAssignment.Mode.NONE, 10, 12), data, new TrainListener() {
+            @Override
+            public void onStep(Stage stage, int step, int total, double loss, double assignMs, double sps) {
+                if (stage == Stage.UNET) {
+                    aLoss.add(loss);
+                }
+            }
+        })) {
+            assertThat(t.run()).isEqualTo(Trainer.Outcome.COMPLETED);
+        }
+        List<Integer> bSteps = new ArrayList<>();
+        TrainConfig cb = tiny(b, NoiseAssignment.Mode.NONE, 10, 16).toBuilder().optInitFrom(a).optResume(true).build();
+        try (Trainer t = new Trainer(cb, data, new TrainListener() {
+            @Override
+            public void onStep(Stage stage, int step, int total, double loss, double assignMs, double sps) {
+                bSteps.add(step);
+                assertThat(stage).isEqualTo(Stage.UNET); // the VAE came along: no VAE stage
+            }
+        })) {
+            assertThat(t.run()).isEqualTo(Trainer.Outcome.COMPLETED);
+        }
+        assertThat(bSteps).containsExactly(13, 14, 15, 16);
+        assertThat(Files.readString(b.resolve("tokenizer").resolve("merges.txt")))
+                .isEqualTo(Files.readString(a.resolve("tokenizer").resolve("merges.txt")));
+        assertThat(Checkpoint.readMeta(b.resolve(Trainer.CHECKPOINT)).unetSteps()).isEqualTo(16);
+        assertThat(Checkpoint.readMeta(a.resolve(Trainer.CHECKPOINT)).unetSteps()).isEqualTo(12);
+
+        // with its own checkpoint, the run resumes from it, not from the run it started from
+        List<Integer> again = new ArrayList<>();
+        TrainConfig cb2 = cb.toBuilder().optSteps(18).build();
+        try (Trainer t = new Trainer(cb2, data, new TrainListener() {
+            @Override
+            public void onStep(Stage stage, int step, int total, double loss, double assignMs, double sps) {
+                again.add(step);
+            }
+        })) {
+            t.run();
+        }
+        assertThat(again).containsExactly(17, 18);
+    }
+
+    @Test
+    void startingFromAFolderWithoutACheckpointNamesIt() throws Exception {
+        Path empty = dir.resolve("empty");
+        Files.createDirectories(empty.resolve("tokenizer"));
+        ImageFolder data = TestImages.shapes(40, 16, 3);
+        TrainConfig c = tiny(dir.resolve("b"), NoiseAssignment.Mode.NONE, 10, 12).toBuilder().optInitFrom(empty).build();
+        assertThatThrownBy(() -> {
+            try (Trainer t = new Trainer(c, data, null)) {
+                t.run();
+            }
+        }).hasMessageContaining(empty.resolve("tokenizer").resolve("merges.txt").toString());
+    }
 }
