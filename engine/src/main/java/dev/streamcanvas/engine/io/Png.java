@@ -349,20 +349,15 @@ public final class Png {
                     if (colorType != 0 && colorType != 2 && colorType != 3 && colorType != 4 && colorType != 6) {
                         throw new IllegalArgumentException("colour type " + colorType + " is not supported");
                     }
-                    String allowed = switch (colorType) {
-                        case 0 -> "1, 2, 4, 8 or 16";
-                        case 3 -> "1, 2, 4 or 8";
-                        default -> "8 or 16";
+                    int[] allowed = switch (colorType) {
+                        case 0 -> new int[] {1, 2, 4, 8, 16};
+                        case 3 -> new int[] {1, 2, 4, 8};
+                        default -> new int[] {8, 16};
                     };
-                    boolean legal = switch (depth) {
-                        case 1, 2, 4 -> colorType == 0 || colorType == 3;
-                        case 8 -> true;
-                        case 16 -> colorType != 3;
-                        default -> false;
-                    };
-                    if (!legal) {
+                    int declared = depth;
+                    if (java.util.Arrays.stream(allowed).noneMatch(d -> d == declared)) {
                         throw new IllegalArgumentException("bit depth " + depth + " is not allowed for colour type "
-                                + colorType + " (the PNG standard allows " + allowed + ")");
+                                + colorType + " (the PNG standard allows " + java.util.Arrays.toString(allowed) + ")");
                     }
                     if (interlace != 0) {
                         throw new IllegalArgumentException("interlaced PNGs are not supported");

@@ -27,10 +27,10 @@ public final class RunMetrics {
 
     /** Reads a run's metrics.csv (step, held-out loss, Frechet distance or empty, train loss, assign ms). */
     public static List<Measurement> read(Path file) throws IOException {
-        List<Measurement> rows = new java.util.ArrayList<>();
+        List<Measurement> rows = new ArrayList<>();
         List<String> lines;
         try {
-            lines = java.nio.file.Files.readAllLines(file);
+            lines = Files.readAllLines(file);
         } catch (java.nio.file.NoSuchFileException e) {
             throw new IOException(file + ": not found (expected the metrics of a finished or running run)", e);
         }

@@ -33,9 +33,8 @@ import java.nio.file.Path;
  * @param qualitySamples  generated samples (DDIM, from the held-out captions in turn) for the classifier metric
  * @param initFrom        optional run folder to start from when {@code outDir} has no checkpoint yet (or
  *                        {@code resume} is off): its weights, step counts, scaling factor, metrics and tokenizer, with
- *                        a fresh Adam state, for going on with changed data or learning rate (Adam moments
- *                        accumulated on the old data make the first hundreds of steps on new data too large); null
- *                        for none
+ *                        a fresh Adam state, for going on with changed data or learning rate without carrying
+ *                        the old run's optimiser history along; null for none
  */
 public record TrainConfig(Path outDir, MicroSdConfig model, NoiseAssignment.Mode assignment, int knn, int vaeSteps, int steps,
         int batch, float lr, float vaeLr, int checkpointEvery, int evalEvery, int qualityEvery, int heldOut,
